@@ -1,0 +1,94 @@
+"""The answerer: a question in, a sourced answer (or a clear decline) out. Knows nothing of Telegram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import store
+from .answers import Reply, SourceRef, Topic, Writer
+from .matcher import DEFAULT_TUNING, Match, Matcher, Tuning, detect_language
+from .models import LANGS, Dataset
+
+MAX_QUESTION_CHARS = 4096  # Telegram's own message limit; anything longer is cut before matching
+
+
+class Answerer:
+    """Holds one loaded database: the matcher over its examples and the writer over its findings."""
+
+    def __init__(self, data: Dataset, tuning: Tuning = DEFAULT_TUNING) -> None:
+        self.data = data
+        self.matcher = Matcher(data, tuning)
+        self.writer = Writer(data)
+
+    @classmethod
+    def from_paths(cls, data_dir: Path, db_path: Path) -> Answerer:
+        """Build the database if it is missing or stale, then load it read-only."""
+        store.ensure(data_dir, db_path)
+        return cls(store.load(db_path))
+
+    def ask(self, question: str, lang: str | None = None) -> Reply:
+        """Answer a free-text question; `lang` forces the answer language (default: from the question)."""
+        question = _clean_question(question)
+        match = self.matcher.match(question, lang if lang in LANGS else None)
+        return self.reply(question, match)
+
+    def reply(self, question: str, match: Match) -> Reply:
+        lang = match.lang
+        if match.intent is None:
+            says = None
+            if match.out_of_scope and match.out_of_scope in self.data.out_of_scope:
+                says = self.data.out_of_scope[match.out_of_scope].says[lang]
+            return self.writer.decline(
+                question, lang, match.declined, says, match.detail, self.matcher.suggestions(match), match.confidence
+            )
+        intent = self.data.intents[match.intent]
+        entity = match.entity
+        if entity is not None:
+            finding = self.data.findings[entity.finding]
+            return self.writer.category_answer(intent, finding, lang, question, match.confidence)
+        return self.writer.answer(intent, lang, question, match.confidence)
+
+    def topic(self, intent_id: str, lang: str = "en") -> Reply | None:
+        """The answer for one topic, as a deep link or a button asks for it; None for an unknown id."""
+        intent = self.data.intents.get(intent_id)
+        if intent is None:
+            return None
+        return self.writer.answer(intent, lang if lang in LANGS else "en", "", 100)
+
+    def topics(self, lang: str = "en", headline_only: bool = False) -> list[Topic]:
+        return self.writer.topics(lang if lang in LANGS else "en", headline_only)
+
+    def search(self, query: str, lang: str | None = None, limit: int = 5) -> list[Reply]:
+        """Answers worth offering for a partial query (inline mode): best first, never a decline."""
+        query = _clean_question(query)
+        if not query.strip():
+            lang = lang if lang in LANGS else "en"
+            return [r for t in self.topics(lang, headline_only=True) if (r := self.topic(t.id, lang))][:limit]
+        match = self.matcher.match(query, lang if lang in LANGS else None)
+        replies: list[Reply] = []
+        if match.intent is not None:
+            replies.append(self.reply(query, match))
+        threshold = self.matcher.tuning.threshold_for(match.lang)
+        if match.declined in {"ambiguous", None}:
+            for c in match.candidates:
+                if c.out_of_scope or c.score < threshold or c.id == match.intent:
+                    continue
+                reply = self.topic(c.id, match.lang)
+                if reply:
+                    replies.append(reply)
+        return replies[:limit]
+
+    def sources(self, lang: str = "en") -> list[tuple[SourceRef, str]]:
+        """Every source with its title, for /sources."""
+        lang = lang if lang in LANGS else "en"
+        return [
+            (SourceRef(self.writer.source_label(s, lang), s.url), s.title[lang]) for s in self.data.sources.values()
+        ]
+
+    @staticmethod
+    def language_of(text: str) -> str:
+        return detect_language(text)
+
+
+def _clean_question(question: str | None) -> str:
+    return (question or "")[:MAX_QUESTION_CHARS]

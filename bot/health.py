@@ -1,0 +1,107 @@
+"""`nkbot check`: is the database sound, does every topic answer its own examples, is every figure its row?"""
+
+from __future__ import annotations
+
+import re
+
+from . import store
+from .answerer import Answerer
+from .config import Settings
+from .models import LANGS, Dataset, Finding
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+
+def numbers_of(finding: Finding, data: Dataset) -> set[str]:
+    """Every number an answer may print for this finding: its row, its statistics, its own wording."""
+    out: set[str] = set()
+    for value in (finding.count, finding.base):
+        if value is not None:
+            out.add(str(value))
+    if finding.percent is not None:
+        out.add(f"{finding.percent:.1f}")
+    for (fid, _), stat in data.stats.items():
+        if fid == finding.id:
+            out.add(f"{stat.value:.1f}")
+            if stat.rank:
+                out.add(str(stat.rank))
+    for text in (
+        finding.text,
+        finding.value,
+        finding.period,
+        finding.note,
+        finding.label,
+        finding.unit,
+        finding.base_label,
+    ):
+        for lang_text in text.values():
+            out.update(NUMBER.findall(lang_text.replace("{fig}", "")))
+    return out
+
+
+def figure_mismatches(answerer: Answerer) -> list[str]:
+    """Numbers printed in any topic or category answer that no finding behind it holds."""
+    data = answerer.data
+    total = data.findings.get("victims_total")
+    problems: list[str] = []
+    replies = []
+    for lang in LANGS:
+        for intent in data.intents.values():
+            replies.append(answerer.writer.answer(intent, lang))
+            for breakdown in intent.breakdowns:
+                for f in data.categories(breakdown):
+                    replies.append(answerer.writer.category_answer(intent, f, lang))
+    for reply in replies:
+        allowed: set[str] = set()
+        for fid in reply.facts:
+            allowed |= numbers_of(data.findings[fid], data)
+        if total is not None:
+            allowed.add(str(total.count))  # "of all 113 victims"
+        allowed |= {str(n) for n in range(1, 10)}  # ranks and counts of categories ("3rd of 5")
+        body = re.sub(r"\b\d{1,2} (?:[A-Z][a-z]{2} )?\d{4}\b", "", reply.body)  # dates in sentences
+        for number in NUMBER.findall(body):
+            if number not in allowed and number.rstrip("0").rstrip(".") not in allowed:
+                problems.append(
+                    f"{reply.intent} ({reply.lang}{', ' + reply.category if reply.category else ''}): "
+                    f"{number} is not a figure of {', '.join(reply.facts)}"
+                )
+    return problems
+
+
+def example_misroutes(answerer: Answerer) -> list[str]:
+    """Examples that do not reach their own topic (each is a training phrase the matcher gets wrong)."""
+    problems = []
+    for intent in answerer.data.intents.values():
+        for lang in LANGS:
+            for example in intent.examples.get(lang, ()):
+                match = answerer.matcher.match(example, lang)
+                if match.intent != intent.id:
+                    got = match.intent or f"declined ({match.declined})"
+                    problems.append(f"{intent.id} ({lang}): {example!r} -> {got}")
+    return problems
+
+
+def run_checks(settings: Settings) -> tuple[bool, str]:
+    """All checks; (ok, one-line summary followed by any problems, one a line)."""
+    try:
+        store.ensure(settings.data_dir, settings.db_path)
+        integrity = store.integrity_check(settings.db_path)
+        answerer = Answerer(store.load(settings.db_path))
+    except Exception as exc:  # a health check reports every failure as a line, never a traceback
+        return False, f"FAIL: cannot open the database {settings.db_path}: {exc}"
+    problems = [] if integrity == "ok" else [f"integrity_check: {integrity}"]
+    if settings.token:
+        try:
+            settings.require_token()
+        except Exception as exc:
+            problems.append(str(exc))
+    misroutes = example_misroutes(answerer)
+    mismatches = figure_mismatches(answerer)
+    problems += [f"example: {p}" for p in misroutes] + [f"figure: {p}" for p in mismatches]
+    examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
+    summary = (
+        f"{'OK' if not problems else 'FAIL'}: database {integrity}; {len(answerer.data.findings)} findings; "
+        f"{examples - len(misroutes)}/{examples} examples reach their topic; "
+        f"{len(mismatches)} figure mismatches"
+    )
+    return not problems, "\n".join([summary, *problems])

@@ -1,0 +1,89 @@
+"""What a journalist reads: figures with their base, derived shares labelled, every answer sourced."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import sources, stats
+from bot.answers import Writer
+from bot.config import PACKAGE_DATA
+
+
+@pytest.fixture(scope="module")
+def writer():
+    data = sources.load(PACKAGE_DATA)
+    data = type(data)(**{**data.__dict__, "stats": stats.compute(data)})
+    return Writer(data)
+
+
+def _f(writer, finding_id):
+    return writer.data.findings[finding_id]
+
+
+@pytest.mark.parametrize(
+    ("finding", "lang", "expected"),
+    [
+        ("mss_sole_arrest_detention", "en", "62 of 113 victims (54.9%)"),
+        ("mss_sole_arrest_detention", "ko", "113명 중 62명(54.9%)"),
+        ("arrested_china", "en", "19 of 23 victims arrested abroad (82.6%, computed from the report's counts)"),
+        ("arrested_china", "ko", "해외 체포자 23명 중 19명(82.6%, 보고서 수치로 계산)"),
+        ("reason_outside_contact", "en", "8.8% of the 113 victims (the report publishes the share, not a count)"),
+        ("reason_outside_contact", "ko", "113명 중 8.8%(비율만 공개, 인원수 미공개)"),
+        ("cases_total", "en", "66 cases of enforced disappearance"),
+        ("footprints_2023_repatriations", "en", "about 600 escapees"),
+        ("upr4_accepted", "ko", "권고 294개 중 143개(48.6%, 공개 수치로 계산)"),
+        ("era_kim_jong_un", "en", "35 of 113 victims (31.0%)"),
+    ],
+)
+def test_figures_read_as_quotable_phrases(writer, finding, lang, expected):
+    assert writer.figure(_f(writer, finding), lang) == expected
+
+
+def test_percent_only_figures_never_show_a_count(writer):
+    for fid in ("reason_outside_contact", "reason_criticism_kim_family_regime", "reason_religion"):
+        for lang in ("en", "ko"):
+            sentence = writer.sentence(_f(writer, fid), lang)
+            # the implied counts (10, 8, 6) are arithmetic, not published: they must never appear
+            assert not re.search(r"(?<![\d.])(10|8|6)(?![\d.%])", sentence), sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_topic_answer_names_its_source_with_a_link(writer, lang):
+    for intent in writer.data.intents.values():
+        reply = writer.answer(intent, lang)
+        assert reply.sources, intent.id
+        assert all(ref.url.startswith("http") for ref in reply.sources)
+        assert ("Source" if lang == "en" else "출처") in reply.text
+        assert "{" not in reply.body and "}" not in reply.body, intent.id
+        assert len(reply.html) < 4096
+
+
+def test_context_answers_say_they_are_context(writer):
+    reply = writer.answer(writer.data.intents["upr"], "en")
+    assert reply.context
+    assert "Context, not a finding of the report" in reply.text
+    finding_reply = writer.answer(writer.data.intents["mss_responsibility"], "en")
+    assert not finding_reply.context and "Context" not in finding_reply.text
+
+
+def test_single_source_figures_name_their_outlet(writer):
+    reply = writer.category_answer(writer.data.intents["arrest_location"], _f(writer, "arrested_vietnam"), "en")
+    assert "The Korea Herald" in reply.text
+    assert "0.9% of all 113 victims (computed from the report's counts)" in reply.text
+
+
+def test_html_escapes_data_text(writer):
+    from bot.answers import Reply
+
+    reply = Reply("q", "en", "x", 90, "<b>title</b>", 'a < b & "c"')
+    assert reply.html.startswith("<b>&lt;b&gt;title&lt;/b&gt;</b>")
+    assert "a &lt; b &amp; &quot;c&quot;" in reply.html
+
+
+def test_decline_offers_topics(writer):
+    reply = writer.decline("how many died", "en", "out_of_scope", "deaths", None, ["cases", "footprints"], 40)
+    assert reply.declined and reply.intent is None
+    assert reply.text.startswith("The report has no figures on deaths.")
+    assert [t.id for t in reply.suggestions] == ["cases", "footprints"]

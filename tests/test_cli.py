@@ -1,0 +1,141 @@
+"""The `nkbot` console script, run as a user runs it: in a subprocess, with its stable JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from support import PROJECT, copy_data
+
+NKBOT = [sys.executable, "-m", "bot"]
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*NKBOT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def built_env(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    data = copy_data(folder)
+    env = {"NKBOT_DATA_DIR": str(data), "NKBOT_DB": str(folder / "report.db")}
+    assert run("build", env=env).returncode == 0
+    return env
+
+
+def test_ask_prints_a_sourced_answer(built_env):
+    result = run(
+        "ask", "What share of disappearances is the Ministry of State Security responsible for?", env=built_env
+    )
+    assert result.returncode == 0
+    assert "92 of 113 victims (81.4%)" in result.stdout
+    assert "Source:" in result.stdout and "https://" in result.stdout
+
+
+def test_ask_json_contract(built_env):
+    result = run("ask", "--json", "bowibu share", env=built_env)
+    assert result.returncode == 0
+    obj = json.loads(result.stdout)
+    assert set(obj) == {"question", "lang", "intent", "confidence", "answer", "facts", "suggestions"}
+    assert obj["question"] == "bowibu share" and obj["lang"] == "en"
+    assert obj["intent"] == "mss_responsibility"
+    assert isinstance(obj["confidence"], int) and 0 <= obj["confidence"] <= 100
+    assert "mss_total_jurisdiction" in obj["facts"]
+    assert "<" not in obj["answer"]  # plain text, no markup
+    assert obj["suggestions"] == []
+
+
+def test_ask_json_declines_with_suggestions(built_env):
+    obj = json.loads(run("ask", "--json", "how many of the victims were executed", env=built_env).stdout)
+    assert obj["intent"] is None and obj["facts"] == []
+    assert 2 <= len(obj["suggestions"]) <= 3
+    assert "The report has no figures on" in obj["answer"]
+
+
+def test_ask_json_stdin_one_object_per_line_in_order(built_env):
+    questions = ["mss %", "중국에서 체포된 사람은 몇 명?", "", "weather in seoul", "how many women"] * 20
+    result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n", env=built_env)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(questions)
+    objs = [json.loads(line) for line in lines]
+    assert [o["question"] for o in objs] == questions
+    assert (objs[1]["lang"] == "ko" and "113명 중" not in objs[1]["answer"]) or "19명" in objs[1]["answer"]
+
+
+def test_ask_lang_forces_korean(built_env):
+    obj = json.loads(run("ask", "--json", "--lang", "ko", "mss", env=built_env).stdout)
+    assert obj["lang"] == "ko" and "113명 중 92명(81.4%)" in obj["answer"]
+
+
+BAD_INPUTS = {
+    "empty": "",
+    "whitespace": "   \t  ",
+    "huge": "why " * 2500,
+    "emoji only": "😀🔥🇰🇵",
+    "control characters": "\x00\x01\x1b[31mmss\x07",
+    "sql": "'; DROP TABLE findings; --",
+    "html": "<script>alert('x')</script><b>bold</b>",
+}
+
+
+@pytest.mark.parametrize("question", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gets_a_calm_reply(built_env, question):
+    # As an argument (where the OS allows it) and on standard input (where NUL bytes can travel).
+    if "\x00" not in question:
+        as_arg = run("ask", question, env=built_env)
+        assert as_arg.returncode == 0 and as_arg.stdout.strip() and "Traceback" not in as_arg.stderr
+    result = run("ask", "--json", "-", stdin=question + "\n", env=built_env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    obj = json.loads(result.stdout)
+    assert obj["answer"].strip()
+
+
+def test_sql_looking_text_leaves_the_database_intact(built_env):
+    run("ask", "'; DROP TABLE findings; --", env=built_env)
+    assert "92 of 113" in run("ask", "mss share", env=built_env).stdout
+
+
+def test_broken_data_exits_non_zero_naming_file_entry_problem(tmp_path):
+    data = copy_data(tmp_path)
+    path = data / "findings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("sources: [KH]\n", "sources: [KHX]\n", 1), encoding="utf-8"
+    )
+    env = {"NKBOT_DATA_DIR": str(data), "NKBOT_DB": str(tmp_path / "report.db")}
+    for args in (["build"], ["ask", "mss"]):
+        result = run(*args, env=env)
+        assert result.returncode == 1
+        assert "findings.yaml" in result.stderr and "unknown source id 'KHX'" in result.stderr
+        assert "entry '" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_links_prints_a_deep_link_per_topic(built_env):
+    result = run("links", "--username", "@nowhere_bot", env=built_env)
+    lines = result.stdout.splitlines()
+    assert "https://t.me/nowhere_bot?start=mss_responsibility" in result.stdout
+    assert len(lines) >= 20
+
+
+def test_every_command_has_help_with_an_example():
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    runner = CliRunner()
+    for name in main.commands:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, name

@@ -1,0 +1,117 @@
+"""The matcher: normalisation, synonyms, typos, particles, entities, and declining what the report lacks.
+
+Questions here are written for these tests; the labelled sets (tests/labelled) measure the matcher as a
+whole in test_evaluation.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import sources, stats
+from bot.config import PACKAGE_DATA
+from bot.matcher import Matcher, Normaliser, clean, detect_language
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    data = sources.load(PACKAGE_DATA)
+    return Matcher(type(data)(**{**data.__dict__, "stats": stats.compute(data)}))
+
+
+def test_clean_folds_width_case_controls_and_punctuation():
+    assert clean("ＭＳＳ\x00\u200b  Share?!") == "mss share"
+    assert clean("200,000 people") == "200000 people"
+    assert clean("81.4%") == "81.4 %"
+
+
+def test_synonyms_share_one_canonical_form(matcher):
+    norm: Normaliser = matcher.normalisers["en"]
+    assert norm.words("Ministry of State Security") == norm.words("bowibu") == norm.words("secret police") == ["mss"]
+    assert norm.words("defection") == norm.words("fleeing") == ["escape"]
+    assert norm.words("collective punishment") == ["guiltbyassociation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("mss share", "en"), ("보위성 비율", "ko"), ("MSS 비율은?", "ko"), ("12345", "en"), ("", "en")]
+)
+def test_language_is_korean_when_there_is_hangul(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("bowibu share of the disappearances", "mss_responsibility"),
+        ("what part did the secret police play overall", "mss_responsibility"),
+        ("minstry of state securty share", "mss_responsibility"),  # typos
+        ("how many people did the MSS arrest and hold by itself", "mss_sole"),
+        ("when did they do the interviews", "method"),
+        ("did north korea accept the UN's recommendations", "upr_recommendations"),
+        ("what does article 179 require", "legal_48h"),
+    ],
+)
+def test_paraphrases_and_typos_reach_their_topic(matcher, question, intent):
+    assert matcher.match(question).intent == intent
+
+
+@pytest.mark.parametrize("particle", ["이", "은", "의", "가", "는"])
+def test_korean_particles_do_not_defeat_matching(matcher, particle):
+    match = matcher.match(f"국가보위성{particle} 책임 비율")
+    assert match.lang == "ko" and match.intent == "mss_responsibility"
+
+
+def test_korean_spacing_does_not_matter(matcher):
+    assert matcher.match("북한 내부에서 체포된 사람 몇 명").intent == matcher.match("북한내부에서체포된사람몇명").intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "category"),
+    [
+        ("how many were seized in vietnam", "arrest_location", "vietnam"),
+        ("share of victims taken in the kim jong il years", "era", "kim_jong_il"),
+        ("how many were children", "age", "under_10"),
+        ("female share of victims", "sex", "female"),
+        ("religious grounds", "reasons", "religion"),
+        ("러시아에서 체포된 피해자 수", "arrest_location", "russia"),
+        ("연좌제로 사라진 사람", "reasons", "guilt_by_association"),
+    ],
+)
+def test_entities_narrow_the_answer_to_one_category(matcher, question, intent, category):
+    match = matcher.match(question)
+    assert match.intent == intent
+    assert match.entity is not None and match.entity.category == category
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many of the victims were executed",
+        "how many people are held in kwanliso today",
+        "what is the population of north korea",
+        "how many nuclear tests",
+        "how many defectors reached south korea last year",
+        "victims from ryanggang province",
+        "how many women were arrested in russia",  # two breakdowns the report never crosses
+        "how many people vanished in 1997",  # a year the data never mentions
+        "정치범수용소 수감자는 몇 명",
+        "사망자는 몇 명이야",
+    ],
+)
+def test_near_misses_are_declined_not_answered_with_the_nearest_figure(matcher, question):
+    match = matcher.match(question)
+    assert match.intent is None, (question, match)
+
+
+def test_decline_offers_two_or_three_close_topics(matcher):
+    match = matcher.match("how many of the victims died in custody")
+    assert match.intent is None
+    suggestions = matcher.suggestions(match)
+    assert 2 <= len(suggestions) <= 3
+    assert all(s in matcher.data.intents for s in suggestions)
+
+
+def test_confidence_is_between_0_and_100(matcher):
+    for question in ["mss", "zzzz", "", "x" * 10_000, "😀" * 50]:
+        match = matcher.match(question)
+        assert 0 <= match.confidence <= 100
