@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from pathlib import Path
 
 from . import store
@@ -12,22 +15,67 @@ from .models import LANGS, Dataset
 MAX_QUESTION_CHARS = 4096  # Telegram's own message limit; anything longer is cut before matching
 
 
-class Answerer:
-    """Holds one loaded database: the matcher over its examples and the writer over its findings."""
+log = logging.getLogger(__name__)
 
-    def __init__(self, data: Dataset, tuning: Tuning = DEFAULT_TUNING) -> None:
-        self.data = data
-        self.matcher = Matcher(data, tuning)
-        self.writer = Writer(data)
+
+class Answerer:
+    """Holds one loaded database: the matcher over its examples and the writer over its findings.
+
+    Built from a database file, it notices when `nkbot build` replaces that file and loads the new one
+    (checked at most every `check_every` seconds, or at once with `refresh(force=True)`, e.g. on SIGHUP),
+    so updated figures take effect without a restart; a file that fails to load leaves the old one serving.
+    """
+
+    def __init__(
+        self, data: Dataset, tuning: Tuning = DEFAULT_TUNING, db_path: Path | None = None, check_every: float = 2.0
+    ) -> None:
+        self.tuning = tuning
+        self.db_path = db_path
+        self.check_every = check_every
+        self._state = (data, Matcher(data, tuning), Writer(data))
+        self._stamp = _stamp(db_path)
+        self._checked = time.monotonic()
 
     @classmethod
-    def from_paths(cls, data_dir: Path, db_path: Path) -> Answerer:
+    def from_paths(cls, data_dir: Path, db_path: Path, check_every: float = 2.0) -> Answerer:
         """Build the database if it is missing or stale, then load it read-only."""
         store.ensure(data_dir, db_path)
-        return cls(store.load(db_path))
+        return cls(store.load(db_path), db_path=db_path, check_every=check_every)
+
+    @property
+    def data(self) -> Dataset:
+        return self._state[0]
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._state[1]
+
+    @property
+    def writer(self) -> Writer:
+        return self._state[2]
+
+    def refresh(self, force: bool = False) -> bool:
+        """Load the database again if its file changed; True when a new one was loaded."""
+        if self.db_path is None or (not force and time.monotonic() - self._checked < self.check_every):
+            return False
+        self._checked = time.monotonic()
+        stamp = _stamp(self.db_path)
+        if stamp == self._stamp and not force:
+            return False
+        try:
+            data = store.load(self.db_path)
+            state = (data, Matcher(data, self.tuning), Writer(data))
+        except Exception:  # a half-written or foreign file must never take the bot down
+            log.exception("could not load %s; still serving the previous database", self.db_path)
+            self._stamp = stamp
+            return False
+        self._state, self._stamp = state, stamp
+        log.info("loaded %s: %d findings, %d topics", self.db_path, len(data.findings), len(data.intents))
+        return True
 
     def ask(self, question: str, lang: str | None = None) -> Reply:
         """Answer a free-text question; `lang` forces the answer language (default: from the question)."""
+        self.refresh()
         question = _clean_question(question)
         match = self.matcher.match(question, lang if lang in LANGS else None)
         return self.reply(question, match)
@@ -50,6 +98,7 @@ class Answerer:
 
     def topic(self, intent_id: str, lang: str = "en") -> Reply | None:
         """The answer for one topic, as a deep link or a button asks for it; None for an unknown id."""
+        self.refresh()
         intent = self.data.intents.get(intent_id)
         if intent is None:
             return None
@@ -60,6 +109,7 @@ class Answerer:
 
     def search(self, query: str, lang: str | None = None, limit: int = 5) -> list[Reply]:
         """Answers worth offering for a partial query (inline mode): best first, never a decline."""
+        self.refresh()
         query = _clean_question(query)
         if not query.strip():
             lang = lang if lang in LANGS else "en"
@@ -88,6 +138,15 @@ class Answerer:
     @staticmethod
     def language_of(text: str) -> str:
         return detect_language(text)
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    """What identifies one version of the file: a rebuild replaces it (new inode, size or mtime)."""
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if st else None
 
 
 def _clean_question(question: str | None) -> str:

@@ -1,0 +1,47 @@
+"""The answerer as the bot uses it: one reply per question, and fresh figures after a rebuild."""
+
+from __future__ import annotations
+
+import pytest
+from support import copy_data
+
+from bot import store
+from bot.answerer import Answerer
+
+
+@pytest.fixture
+def live(tmp_path):
+    data = copy_data(tmp_path)
+    db = tmp_path / "report.db"
+    answerer = Answerer.from_paths(data, db, check_every=0)
+    return answerer, data, db
+
+
+def test_topic_and_search(live):
+    answerer, _, _ = live
+    reply = answerer.topic("mss_responsibility", "ko")
+    assert reply and reply.lang == "ko" and "113명 중 92명(81.4%)" in reply.text
+    assert answerer.topic("no_such_topic") is None
+    headline = answerer.search("")
+    assert headline and all(not r.declined for r in headline)
+    assert answerer.search("russia")[0].intent in {"arrest_location", "russia_arrests"}
+    assert answerer.search("how many were executed") == []
+
+
+def test_a_rebuilt_database_is_picked_up_without_restart(live):
+    answerer, data, db = live
+    assert "Radio Free Asia (Korean service)" in answerer.ask("religion").text
+    sources = data / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("Radio Free Asia (Korean service)", "RFA Korean"), encoding="utf-8"
+    )
+    store.build(data, db)
+    assert "RFA Korean" in answerer.ask("religion").text
+
+
+def test_a_broken_database_file_keeps_the_old_one_serving(live, caplog):
+    answerer, _, db = live
+    db.write_bytes(b"not a database")
+    reply = answerer.ask("mss share")
+    assert "92 of 113" in reply.text
+    assert "still serving the previous database" in caplog.text
