@@ -1,0 +1,162 @@
+"""The bot's own wording on Telegram (greeting, help, about, menus, errors), in English and Korean."""
+
+from __future__ import annotations
+
+import html
+
+LANGS = ("en", "ko")
+
+# Each text is Telegram HTML: tags are ours, and every value filled in by `text()` is escaped.
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "greeting": (
+            "Hello! I answer questions about North Korea's enforced disappearances, every figure with its source.\n"
+            "The figures come from TJWG's report <i>{report}</i> ({date}). Ask in your own words, or pick a topic:"
+        ),
+        "help": (
+            "<b>Ask me about TJWG's report on North Korea's enforced disappearances.</b>\n"
+            "Write a question in your own words, in English or Korean, for example:\n"
+            "• {example_en}\n"
+            "• {example_ko}\n\n"
+            "In a group, start with /ask, mention @{username}, or reply to one of my messages. "
+            "In any chat, type @{username} and a few words to share a figure with its source.\n\n"
+            "<b>Commands</b>\n{commands}"
+        ),
+        "topics": "<b>Topics</b>\nPick one to see its figures and sources:",
+        "sources": "<b>Sources</b>\nThe report, and the outlets that published its figures:",
+        "sources_context": "<b>Context</b> (background, not findings of the report):",
+        "about_title": "<b>About this bot</b>",
+        "about_report": "<b>The report.</b> <i>{report}</i>, published by the {publisher} on {date}.",
+        "about_does": (
+            "<b>What the bot does.</b> It matches your question to a topic of the report and replies with the "
+            "published figures, each with a source line and links. The figures live in reviewed data files "
+            "checked against the report's press release and its press coverage."
+        ),
+        "about_doesnt": (
+            "<b>What it does not do.</b> It does not estimate, extrapolate or invent figures: when the report has "
+            "no figure for your question, it says so. It has no figures beyond this report, does not follow the "
+            "news, and cannot take reports of new cases or pass messages on to anyone."
+        ),
+        "about_privacy": (
+            "<b>Privacy.</b> The bot keeps no record of who you are or what you ask: nothing about users is stored "
+            "on disk, and its logs never put message text together with a user or chat id. A language chosen with "
+            "/lang is held in memory only and is forgotten when the bot restarts."
+        ),
+        "about_link": 'The report: <a href="{url}">{url_label}</a>',
+        "not_text": "I can only read text. Send your question in words, or /topics to browse.",
+        "error": "Something went wrong, please try again.",
+        "ask_usage": "Write your question after the command, for example: /ask {example}",
+        "lang_set": "Menus and commands are now in English. Answers follow the language of each question.",
+        "lang_usage": "Choose the language of menus and commands: /lang en or /lang ko.",
+        "topic_gone": "That topic is no longer available. Send /topics for the current list.",
+        "unknown_command": "I don't know that command. Send /help to see what I can do.",
+    },
+    "ko": {
+        "greeting": (
+            "안녕하세요! 북한 강제실종에 관한 질문에 수치마다 출처를 달아 답해 드립니다.\n"
+            "모든 수치는 {publisher}의 보고서 {report}({date})에서 가져왔습니다. "
+            "편하게 물어보시거나 아래에서 주제를 골라 주세요."
+        ),
+        "help": (
+            "<b>{publisher}의 북한 강제실종 보고서에 대해 물어보세요.</b>\n"
+            "한국어나 영어로 편하게 질문하시면 됩니다. 예를 들면:\n"
+            "• {example_ko}\n"
+            "• {example_en}\n\n"
+            "그룹에서는 /ask 로 시작하거나, 메시지에서 저를 언급(@{username})하거나, "
+            "제 메시지에 답장으로 질문해 주세요. "
+            "어느 대화방에서든 @{username} 뒤에 검색어를 입력하면 수치와 출처를 바로 보낼 수 있습니다.\n\n"
+            "<b>명령어</b>\n{commands}"
+        ),
+        "topics": "<b>주제</b>\n주제를 고르면 수치와 출처를 보여 드립니다.",
+        "sources": "<b>출처</b>\n보고서와, 보고서의 수치를 보도한 매체입니다.",
+        "sources_context": "<b>참고 자료</b> (보고서의 조사 결과가 아닌 배경 정보):",
+        "about_title": "<b>이 봇에 대하여</b>",
+        "about_report": "<b>보고서.</b> {publisher}이 펴낸 {report}({date})입니다.",
+        "about_does": (
+            "<b>하는 일.</b> 질문을 보고서의 주제와 짝지어, 보고서에 공개된 수치를 출처 및 링크와 함께 알려 드립니다. "
+            "수치는 보고서 보도자료와 언론 보도에 맞춰 검토한 데이터 파일에서 가져옵니다."
+        ),
+        "about_doesnt": (
+            "<b>하지 않는 일.</b> 수치를 추정하거나 부풀리거나 지어내지 않습니다. "
+            "보고서에 없는 수치는 없다고 말씀드립니다. 이 보고서 밖의 수치나 새 소식은 다루지 않으며, "
+            "새 사건 제보를 받거나 누구에게 메시지를 전달하지도 않습니다."
+        ),
+        "about_privacy": (
+            "<b>개인정보.</b> 이 봇은 누가 무엇을 물었는지 기록하지 않습니다. 사용자에 관한 정보는 "
+            "디스크에 저장하지 않고, 로그에 메시지 내용과 사용자·대화방 ID를 함께 남기지 않습니다. "
+            "/lang 으로 고른 언어는 메모리에만 있다가 봇을 다시 시작하면 사라집니다."
+        ),
+        "about_link": '보고서: <a href="{url}">{url_label}</a>',
+        "not_text": "글로 된 질문만 읽을 수 있어요. 질문을 글로 보내 주시거나 /topics 로 주제를 살펴보세요.",
+        "error": "문제가 생겼습니다. 잠시 후 다시 시도해 주세요.",
+        "ask_usage": "명령어 뒤에 질문을 적어 주세요. 예: /ask {example}",
+        "lang_set": "메뉴와 명령어를 한국어로 표시합니다. 답변은 질문하신 언어로 드립니다.",
+        "lang_usage": "메뉴와 명령어 언어를 고르세요: /lang ko 또는 /lang en",
+        "topic_gone": "더 이상 없는 주제입니다. /topics 로 현재 주제 목록을 보세요.",
+        "unknown_command": "모르는 명령어입니다. /help 로 사용법을 확인해 주세요.",
+    },
+}
+
+# Fixed names; the report's full citation comes from answers.REPORT.
+REPORT_TITLE = {
+    "en": 'Existing "Nowhere": Looking into North Korea\'s Crime of Enforced Disappearance',
+    "ko": "『존재할 수 없는 존재: 북한 강제실종범죄 조사』",
+}
+REPORT_DATE = {"en": "31 October 2024", "ko": "2024.10.31"}
+PUBLISHER = {"en": "Transitional Justice Working Group (TJWG)", "ko": "전환기정의워킹그룹(TJWG)"}
+REPORT_LINK_LABEL = {"en": "TJWG's page on the report", "ko": "TJWG 보고서 페이지"}
+
+# Questions shown in /help and in the /ask hint; tests check that the answerer answers each of them.
+EXAMPLES = {
+    "en": "What share of disappearances is the MSS responsible for?",
+    "ko": "보위성이 책임진 실종 비율은?",
+}
+
+# Descriptions for the command table in handlers.COMMANDS (its order is the order of /help and the menu).
+COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "start": "Greeting and headline topics",
+        "topics": "Browse every topic",
+        "ask": "Ask a question (in groups: /ask your question)",
+        "sources": "Every source, with links",
+        "about": "The report, this bot, and privacy",
+        "lang": "Menu language: /lang en or /lang ko",
+        "help": "How to ask, and the commands",
+    },
+    "ko": {
+        "start": "인사와 주요 주제",
+        "topics": "모든 주제 보기",
+        "ask": "질문하기 (그룹에서는 /ask 질문)",
+        "sources": "모든 출처와 링크",
+        "about": "보고서와 이 봇, 개인정보 보호",
+        "lang": "메뉴 언어: /lang ko 또는 /lang en",
+        "help": "질문하는 법과 명령어",
+    },
+}
+
+LANG_NAMES = {"en": "English", "ko": "한국어"}
+# The button over empty inline results: one text for everyone, as inline results are not personal.
+INLINE_BUTTON = "Ask the bot · 봇에게 질문하기"
+LANG_ALIASES = {
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "영어": "en",
+    "ko": "ko",
+    "kr": "ko",
+    "kor": "ko",
+    "korean": "ko",
+    "한국어": "ko",
+    "한국말": "ko",
+    "한글": "ko",
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """One text in `lang` (English if unknown), its placeholders filled with escaped values."""
+    table = TEXTS.get(lang, TEXTS["en"])
+    return table[key].format(**{name: html.escape(str(value)) for name, value in values.items()})
+
+
+def command_description(lang: str, command: str) -> str:
+    return COMMAND_DESCRIPTIONS.get(lang, COMMAND_DESCRIPTIONS["en"])[command]

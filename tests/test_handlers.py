@@ -1,0 +1,141 @@
+"""Unit tests of the Telegram glue: message splitting, languages, texts, the command table, log redaction."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+import pytest
+from fake_bot_api import BotApiError, check_text, parse_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import handlers, texts
+from bot.answerer import Answerer
+from bot.app import Redactor
+
+# --- split_html --------------------------------------------------------------------------------
+
+WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
+SLUGS = st.text(alphabet="abcdefghij-/", max_size=30)  # a tag must fit in a part, with room to spare
+PIECES = st.one_of(
+    WORDS.map(html.escape),
+    st.sampled_from([" ", "\n", "\n\n", " — ", "🙂", "가나다"]),
+    WORDS.map(lambda w: f"<b>{html.escape(w)}</b>"),
+    st.tuples(SLUGS, WORDS).map(lambda p: f'<a href="https://x.org/{p[0]}?a=1&amp;b=2">{html.escape(p[1])}</a>'),
+    st.lists(WORDS, min_size=1, max_size=8).map(lambda ws: "<i>" + " ".join(map(html.escape, ws)) + "</i>"),
+)
+
+
+def normalised(text: str) -> str:
+    return "".join(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(PIECES, min_size=1, max_size=80), limit=st.integers(min_value=80, max_value=400))
+def test_split_html_keeps_every_part_valid_within_the_limit_and_loses_nothing(pieces: list[str], limit: int) -> None:
+    text = "".join(pieces)
+    chunks = handlers.split_html(text, limit)
+    for chunk in chunks:
+        assert handlers._units(chunk) <= limit
+        parse_html(chunk)  # balanced, known tags, no bare < or &, as Telegram requires
+    assert normalised("".join(parse_html(c) for c in chunks)) == normalised(parse_html(text))
+
+
+def test_split_html_prefers_paragraph_breaks() -> None:
+    paragraphs = [f"<b>Part {n}</b>\n" + "word " * 30 for n in range(6)]
+    chunks = handlers.split_html("\n\n".join(p.strip() for p in paragraphs), 400)
+    assert len(chunks) > 1 and all(chunk.startswith("<b>Part") for chunk in chunks)
+
+
+def test_split_html_leaves_a_short_text_alone() -> None:
+    assert handlers.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
+
+
+# --- the answers the bot sends ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_topic_answer_is_valid_telegram_html_with_a_short_button(telegram_answerer: Answerer, lang: str) -> None:
+    for topic in telegram_answerer.topics(lang):
+        reply = telegram_answerer.topic(topic.id, lang)
+        assert reply is not None
+        check_text(reply.html, "HTML")  # valid, and within 4096 characters: one message
+        assert len(handlers.topic_data(topic.id, lang).encode()) <= handlers.CALLBACK_DATA_BYTES
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_menus_and_long_texts_are_valid_telegram_html(telegram_answerer: Answerer, lang: str) -> None:
+    for text in (
+        handlers.greeting_text(lang),
+        handlers.help_text(lang, "some_bot"),
+        handlers.about_text(telegram_answerer, lang),
+    ):
+        check_text(text, "HTML")
+    for chunk in handlers.split_html(handlers.sources_text(telegram_answerer, lang)):
+        check_text(chunk, "HTML")
+    with pytest.raises(BotApiError):
+        check_text("<script>x</script>", "HTML")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_examples_shown_in_help_are_answered(telegram_answerer: Answerer, lang: str) -> None:
+    reply = telegram_answerer.ask(texts.EXAMPLES[lang])
+    assert not reply.declined and reply.lang == lang
+
+
+def test_texts_exist_in_both_languages_for_every_key_and_command() -> None:
+    assert set(texts.TEXTS["en"]) == set(texts.TEXTS["ko"])
+    for lang in texts.LANGS:
+        assert [name for name, _ in handlers.COMMANDS] == list(texts.COMMAND_DESCRIPTIONS[lang])
+        assert all(1 <= len(d) <= 256 for d in texts.COMMAND_DESCRIPTIONS[lang].values())
+    assert all(Answerer.language_of(t) == "ko" for t in texts.TEXTS["ko"].values())
+
+
+def test_text_escapes_what_it_fills_in() -> None:
+    assert "&lt;b&gt;" in texts.text("en", "ask_usage", example="<b>")
+
+
+@pytest.mark.parametrize(
+    ("question", "fallback", "lang"),
+    [
+        ("MSS share?", "ko", "en"),
+        ("보위성 비율", "en", "ko"),
+        ("MSS 비율은?", "en", "ko"),
+        ("🙂 42", "ko", "ko"),
+        ("", "en", "en"),
+    ],
+)
+def test_question_lang_hangul_then_latin_then_the_menu_language(question: str, fallback: str, lang: str) -> None:
+    assert handlers.question_lang(question, fallback) == lang
+
+
+def test_preview_cuts_at_a_word() -> None:
+    body = "Counting arrest, detention and repatriation, the MSS was responsible for 92 of 113 victims " * 3
+    cut = handlers.preview(body)
+    assert len(cut) <= handlers.INLINE_DESCRIPTION_CHARS and cut.endswith("…")
+    assert body.startswith(cut[:-1])
+    assert handlers.preview("short  text") == "short text"
+
+
+def test_without_mention_takes_out_only_this_bot() -> None:
+    assert handlers.without_mention("@Our_Bot how many? cc @other_bot", "our_bot") == "how many? cc @other_bot"
+
+
+# --- logging -----------------------------------------------------------------------------------
+
+
+def test_redactor_hides_secrets_in_messages_arguments_and_tracebacks() -> None:
+    token = "123456:" + "Z" * 35
+    redactor = Redactor(token, None, "")
+    try:
+        raise RuntimeError(f"https://api.telegram.org/bot{token}/getMe failed")
+    except RuntimeError as exc:
+        record = logging.LogRecord(
+            "httpx", logging.ERROR, __file__, 1, "POST %s", (f"/bot{token}/x",), (type(exc), exc, None)
+        )
+    assert redactor.filter(record)
+    formatted = logging.Formatter().format(record)
+    assert token not in formatted and formatted.count("[redacted]") == 2
+    assert re.search(r"POST /bot\[redacted\]/x", formatted)
