@@ -10,6 +10,8 @@ import click
 
 from . import config, store
 from .config import ConfigError, Settings
+from .explore import explore_command
+from .export import export_command
 from .sources import DataError
 
 LABELLED_DIR = config.PACKAGE_DATA.parent / "tests" / "labelled"
@@ -195,3 +197,7 @@ def run() -> None:
     from .app import run_bot
 
     run_bot(settings, _answerer(settings))
+
+
+main.add_command(export_command)
+main.add_command(explore_command)

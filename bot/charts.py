@@ -1,0 +1,383 @@
+"""Bar charts of the breakdowns as PNG images, in English and Korean, rendered headless with matplotlib."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import math
+import os
+import tempfile
+import textwrap
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .answers import UI, Writer
+from .models import LANGS, Dataset, Finding
+
+if TYPE_CHECKING:  # matplotlib is imported lazily, inside the functions, so `import bot` stays fast
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+WIDTH, HEIGHT, DPI = 1200, 675, 150  # 16:9, the shape Telegram and social posts show whole
+CHART_VERSION = "1"  # part of every cache key: bump it when the drawing changes
+FONT_FAMILY = "NanumGothic"
+FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+FONT_HINT = "no Korean font for the charts: pip install koreanize-matplotlib (or apt install fonts-nanum)"
+
+INK, MUTED, TRACK, RULE = "#1b1f24", "#59636e", "#e9edf1", "#d0d7de"
+BAR, CONTEXT_BAR, PALE = "#1f5a8a", "#6c7a89", "#c5d6e6"
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "base": "Of {base} {label}",
+        "percent_only": "share only, no count published",
+        "derived": "* share computed from the report's counts",
+        "derived_context": "* share computed from the published counts",
+        "partial": "Only the published categories are shown.",
+    },
+    "ko": {
+        "base": "{label} {base}{counter} 기준",
+        "percent_only": "비율만 공개",
+        "derived": "* 비율은 보고서 수치로 계산",
+        "derived_context": "* 비율은 공개 수치로 계산",
+        "partial": "공개된 범주만 표시했습니다.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category as drawn: its name, its bar length (a share of the base) and the words beside the bar."""
+
+    finding: str
+    label: str
+    share: float
+    text: str
+    percent_only: bool
+    derived: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything a chart says, before any drawing: what the tests read and the renderer draws."""
+
+    breakdown: str
+    lang: str
+    title: str
+    subtitle: str
+    bars: tuple[Bar, ...]
+    notes: tuple[str, ...]
+    source: str
+    context: bool
+
+
+def chart_ids(data: Dataset) -> list[str]:
+    """The breakdowns that get a chart (all of them, unless one is marked `chart: false`)."""
+    return [b.id for b in data.breakdowns.values() if getattr(b, "chart", True) and data.categories(b.id)]
+
+
+def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
+    """The chart's texts and numbers: title, base, one bar per category (largest first), notes, source line."""
+    _check(data, breakdown_id, lang)
+    breakdown = data.breakdowns[breakdown_id]
+    members = data.categories(breakdown_id)
+    words = WORDS[lang]
+    context = bool(members) and all(f.is_context for f in members)
+    bars = [_bar(data, f, lang) for f in members]
+    bars.sort(key=lambda b: -b.share)  # stable: ties keep the order of findings.yaml
+    subtitle = words["base"].format(base=breakdown.base, **_base_words(data, breakdown_id, members, lang))
+    if context:
+        subtitle = f"{subtitle} · {UI[lang]['context']}"
+    notes = []
+    if breakdown.note.get(lang):
+        notes.append(breakdown.note[lang])
+    elif not breakdown.exhaustive:
+        notes.append(words["partial"])
+    if any(b.derived for b in bars):
+        notes.append(words["derived_context" if context else "derived"])
+    refs, prefix = Writer(data).source_line(members, lang, context)
+    joiner = f" {UI[lang]['and']} "
+    source = f"{prefix} {joiner.join(r.label for r in refs)}".strip()
+    return Chart(breakdown_id, lang, breakdown.title[lang], subtitle, tuple(bars), tuple(notes), source, context)
+
+
+def _check(data: Dataset, breakdown_id: str, lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    if breakdown_id not in data.breakdowns:
+        raise ValueError(f"unknown breakdown {breakdown_id!r}")
+
+
+def _base_words(data: Dataset, breakdown_id: str, members: list[Finding], lang: str) -> dict[str, str]:
+    """What the base counts ('victims arrested abroad', '해외 체포자'), from the categories or the parent figure."""
+    parent = data.findings.get(data.breakdowns[breakdown_id].parent or "")
+    labelled = next((f for f in members if f.base_label.get(lang)), None)
+    if labelled is not None:
+        return {"label": labelled.base_label[lang], "counter": labelled.counter}
+    if parent is not None and parent.unit.get(lang):
+        unit = parent.unit[lang]
+        return {"label": unit if lang == "en" else "", "counter": unit if lang == "ko" else ""}
+    return {"label": "", "counter": members[0].counter if members else ""}
+
+
+def _bar(data: Dataset, f: Finding, lang: str) -> Bar:
+    stat = data.stats.get((f.id, "share_of_base"))
+    share = f.percent if f.percent is not None else (stat.value if stat else 0.0)
+    if f.percent_only:
+        text = f"{share:.1f}% ({WORDS[lang]['percent_only']})"
+        return Bar(f.id, f.label[lang], share, text, percent_only=True, derived=False)
+    derived = bool(stat and stat.derived)
+    count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
+    text = f"{count} ({share:.1f}%)" + ("*" if derived else "")
+    return Bar(f.id, f.label[lang], share, text, percent_only=False, derived=derived)
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+@cache
+def font_files() -> tuple[Path, ...]:
+    """NanumGothic (regular, bold), registered with matplotlib once; found without importing koreanize_matplotlib
+    (importing it would change matplotlib's global settings and import the deprecated distutils)."""
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    folders = [Path(p) / "fonts" for p in (spec.submodule_search_locations or [])] if spec else []
+    found = tuple(folder / name for folder in folders for name in FONT_FILES if (folder / name).is_file())
+    for path in found:
+        font_manager.fontManager.addfont(str(path))
+    if not found:  # a system font, e.g. Debian's fonts-nanum
+        props = font_manager.FontProperties(family=FONT_FAMILY)
+        try:
+            found = (Path(font_manager.findfont(props, fallback_to_default=False)),)
+        except ValueError:
+            raise RuntimeError(FONT_HINT) from None
+    return found
+
+
+@cache
+def _bold() -> int:
+    """The weight of the font's bold face as matplotlib reads it (600 for koreanize-matplotlib's NanumGothicBold)."""
+    from matplotlib import font_manager
+
+    font_files()
+    weights = [e.weight for e in font_manager.fontManager.ttflist if e.name == FONT_FAMILY]
+    heavier = [int(w) for w in weights if isinstance(w, int) and 500 <= w <= 800]
+    return min(heavier, key=lambda w: abs(w - 700)) if heavier else 700
+
+
+def _style() -> dict[str, Any]:
+    font_files()
+    return {
+        "font.family": [FONT_FAMILY],  # NanumGothic covers Latin, Hangul and the punctuation we use
+        "hatch.linewidth": 1.6,
+        "axes.unicode_minus": False,
+    }
+
+
+def figure(data: Dataset, breakdown_id: str, lang: str) -> Figure:
+    """The chart as a matplotlib Figure on an Agg canvas (no pyplot, no global backend switch)."""
+    import matplotlib
+
+    with matplotlib.rc_context(_style()):
+        return _draw(describe(data, breakdown_id, lang))
+
+
+def render(data: Dataset, breakdown_id: str, lang: str) -> bytes:
+    """The chart of one breakdown as a PNG of WIDTH × HEIGHT pixels."""
+    import matplotlib
+
+    with matplotlib.rc_context(_style()):
+        fig = _draw(describe(data, breakdown_id, lang))
+        buffer = io.BytesIO()
+        # No "Software" tag, so the bytes depend on the chart, not on the matplotlib version that drew it.
+        fig.savefig(buffer, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _draw(chart: Chart) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    margin = 56  # pixels, left and right
+    width = WIDTH - 2 * margin
+
+    def text(x: float, y: float, value: str, **kw: Any) -> Text:
+        return fig.text(x / WIDTH, y / HEIGHT, value, parse_math=False, linespacing=1.35, **kw)
+
+    # Top down: title, base line.
+    title = text(margin, HEIGHT - 30, chart.title, va="top", color=INK, weight=_bold())
+    top = _fit(title, renderer, width, size=18, smallest=13, lines=2).y0 - 10
+    subtitle = text(margin, top, chart.subtitle, va="top", color=MUTED)
+    top = _fit(subtitle, renderer, width, size=12, smallest=9, lines=2).y0 - 16
+
+    # Bottom up: source line, notes, a thin rule.
+    source = text(margin, 20, chart.source, va="bottom", color=MUTED)
+    bottom = _fit(source, renderer, width, size=8.5, smallest=7, lines=3).y1 + 6
+    for note in reversed(chart.notes):
+        bottom = _fit(text(margin, bottom, note, va="bottom", color=MUTED), renderer, width, 9, 7, 2).y1 + 3
+    bottom += 10
+    fig.add_artist(_rule(fig, margin, bottom))
+    bottom += 14
+
+    ax = fig.add_axes((margin / WIDTH, bottom / HEIGHT, width / WIDTH, (top - bottom) / HEIGHT))
+    ax.set_axis_off()
+    rows = max(len(chart.bars), (top - bottom) / 100)  # at most 100 px a row
+    offset = (rows - len(chart.bars)) * 0.4  # a short group sits a little above the middle
+    ax.set_xlim(0, 100)  # the whole track is the whole base, so bar lengths compare across charts
+    ax.set_ylim(rows, 0)
+    colour = CONTEXT_BAR if chart.context else BAR
+    right_edge = ax.get_window_extent(renderer).x1
+    for i, bar in enumerate(chart.bars):
+        y = offset + i
+        label = ax.text(0, y + 0.06, bar.label, va="top", color=INK, parse_math=False)
+        _fit(label, renderer, width, size=12, smallest=9, lines=1)
+        ax.barh(y + 0.66, 100, height=0.42, color=TRACK, linewidth=0)
+        if bar.percent_only:
+            ax.barh(y + 0.66, bar.share, height=0.42, color=PALE, edgecolor=colour, hatch="///", linewidth=0)
+        else:
+            ax.barh(y + 0.66, bar.share, height=0.42, color=colour, linewidth=0)
+        value = ax.text(bar.share + 0.8, y + 0.66, bar.text, va="center", ha="left", color=INK, parse_math=False)
+        value.set_fontsize(11.5)
+        value.set_fontweight(_bold())
+        if value.get_window_extent(renderer).x1 > right_edge - 4:  # no room after the bar: write inside it
+            value.set_x(bar.share - 0.8)
+            value.set_horizontalalignment("right")
+            value.set_color("white")
+    return fig
+
+
+def _rule(fig: Figure, margin: float, y: float) -> Any:
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [margin / WIDTH, 1 - margin / WIDTH], [y / HEIGHT, y / HEIGHT], transform=fig.transFigure, color=RULE, lw=0.8
+    )
+
+
+def _fit(artist: Text, renderer: RendererBase, max_width: float, size: float, smallest: float, lines: int) -> Any:
+    """Set the text's size (and wrap it onto up to `lines` lines) so it fits max_width pixels; its extent."""
+    original = artist.get_text()
+    tries = [(1, s) for s in _sizes(size, max(smallest, size * 0.85))]
+    tries += [(n, s) for n in range(2, lines + 1) for s in _sizes(size, smallest)]
+    for n, s in tries:
+        artist.set_text(_wrap(original, n))
+        artist.set_fontsize(s)
+        extent = artist.get_window_extent(renderer)
+        if extent.width <= max_width:
+            return extent
+    return extent  # the smallest size on the most lines: as good as it gets
+
+
+def _sizes(largest: float, smallest: float) -> list[float]:
+    steps = round((largest - smallest) / 0.5)
+    return [largest - 0.5 * i for i in range(steps + 1)]
+
+
+def _wrap(value: str, lines: int) -> str:
+    """value on at most `lines` lines of similar length, broken at spaces."""
+    if lines <= 1:
+        return value
+    width = math.ceil(len(value) / lines)
+    while True:
+        wrapped = textwrap.wrap(value, width=width, break_long_words=False, break_on_hyphens=False)
+        if len(wrapped) <= lines:
+            return "\n".join(wrapped)
+        width += 1
+
+
+# --- caching -----------------------------------------------------------------------------------
+
+
+def fingerprint(data: Dataset, breakdown_id: str) -> str:
+    """A hash of everything one chart is drawn from, so a changed figure or source re-renders only its chart."""
+    breakdown = data.breakdowns[breakdown_id]
+    members = data.categories(breakdown_id)
+    payload = (
+        CHART_VERSION,
+        WIDTH,
+        HEIGHT,
+        breakdown,
+        members,
+        [data.stats.get((f.id, "share_of_base")) for f in members],
+        data.findings.get(breakdown.parent or ""),
+        [data.sources.get(sid) for f in members for sid in f.cite],
+    )
+    return hashlib.sha256(repr(payload).encode()).hexdigest()
+
+
+class ChartCache:
+    """Renders each (breakdown, language) once per data fingerprint; keeps the PNG in memory and, when given a
+    directory, on disk, so a restarted bot does not render again."""
+
+    def __init__(self, data: Dataset, directory: Path | None = None) -> None:
+        self.data = data
+        self.directory = directory
+        self._memory: dict[tuple[str, str, str], bytes] = {}
+        self._lock = threading.Lock()  # handlers may render from worker threads
+
+    def path(self, breakdown_id: str, lang: str) -> Path | None:
+        """Where the PNG is kept on disk (None without a directory)."""
+        if self.directory is None:
+            return None
+        return self.directory / f"{breakdown_id}-{lang}-{fingerprint(self.data, breakdown_id)[:16]}.png"
+
+    def get(self, breakdown_id: str, lang: str) -> bytes:
+        _check(self.data, breakdown_id, lang)
+        key = (breakdown_id, lang, fingerprint(self.data, breakdown_id))
+        with self._lock:
+            png = self._memory.get(key)
+            if png is None:
+                png = self._read(breakdown_id, lang) or render(self.data, breakdown_id, lang)
+                self._write(breakdown_id, lang, png)
+                self._memory[key] = png
+        return png
+
+    def _read(self, breakdown_id: str, lang: str) -> bytes | None:
+        path = self.path(breakdown_id, lang)
+        try:
+            return path.read_bytes() if path else None
+        except OSError:
+            return None
+
+    def _write(self, breakdown_id: str, lang: str, png: bytes) -> None:
+        path = self.path(breakdown_id, lang)
+        if path is None or path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".chart-", suffix=".png", dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(png)
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+
+
+def render_all(directory: Path, data: Dataset | None = None) -> list[Path]:
+    """Render every chart in every language into directory/<breakdown>-<lang>.png (the README's pictures)."""
+    if data is None:
+        from . import config, store
+
+        settings = config.from_env()
+        store.ensure(settings.data_dir, settings.db_path)
+        data = store.load(settings.db_path)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for breakdown_id in chart_ids(data):
+        for lang in LANGS:
+            path = directory / f"{breakdown_id}-{lang}.png"
+            path.write_bytes(render(data, breakdown_id, lang))
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # python -m bot.charts docs/charts
+    import sys
+
+    for written_path in render_all(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/charts")):
+        print(written_path)

@@ -1,0 +1,125 @@
+"""`nkbot export`: every figure as one CSV or JSON table, with its numbers, flags and sources."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from .answers import Writer
+from .models import Dataset
+from .stats import share
+
+FORMATS = ("csv", "json")
+FIELDS = (
+    "id",
+    "kind",
+    "statement",
+    "statement_ko",
+    "count",
+    "base",
+    "unit",
+    "percent_published",
+    "share_computed",
+    "derived",
+    "approx",
+    "value",
+    "period",
+    "breakdown",
+    "category",
+    "label",
+    "source_ids",
+    "cited_outlets",
+    "cited_urls",
+    "note",
+)
+LIST_SEPARATOR = "; "  # how lists are written in a CSV cell
+
+
+def rows(data: Dataset) -> list[dict[str, Any]]:
+    """One row per figure, in the order of findings.yaml. Numbers are as published; `share_computed` is
+    count ÷ base rounded half up to one decimal; `derived` is true when no outlet publishes a percentage, so
+    answers quote the computed share and say so (None when the figure has no share at all)."""
+    writer = Writer(data)
+    out = []
+    for f in data.findings.values():
+        stat = data.stats.get((f.id, "share_of_base"))
+        cited = [data.sources[sid] for sid in f.cite]
+        out.append(
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "statement": writer.sentence(f, "en"),
+                "statement_ko": writer.sentence(f, "ko"),
+                "count": f.count,
+                "base": f.base,
+                "unit": (f.base_label if f.base is not None else f.unit).get("en"),
+                "percent_published": f.percent,
+                "share_computed": share(f.count, f.base) if f.count is not None and f.base else None,
+                "derived": stat.derived if stat else None,
+                "approx": f.approx,
+                "value": f.value.get("en"),
+                "period": f.period.get("en"),
+                "breakdown": f.breakdown,
+                "category": f.category,
+                "label": f.label.get("en"),
+                "source_ids": list(f.sources),
+                "cited_outlets": [writer.source_label(s, "en") for s in cited],
+                "cited_urls": [s.url for s in cited],
+                "note": f.note.get("en"),
+            }
+        )
+    return out
+
+
+def write(data: Dataset, fmt: str, out: TextIO) -> None:
+    """Write rows(data) to out as CSV (lists joined with '; ', booleans as true/false) or as a JSON array."""
+    table = rows(data)
+    if fmt == "json":
+        json.dump(table, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows({k: _cell(v) for k, v in row.items()} for row in table)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return value
+
+
+@click.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Output format.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE instead of standard output.",
+)
+def export_command(fmt: str, output: Path | None) -> None:
+    """Write every figure as a table: count, base, published percentage, computed share, derived flag, period,
+    breakdown and the outlets cited for it (names and URLs).
+
+    Example: nkbot export --format csv --output figures.csv
+    """
+    from .cli import _answerer, _settings  # imported here: cli.py imports this module to register the command
+
+    data = _answerer(_settings()).data
+    if output is None:
+        write(data, fmt, sys.stdout)
+        sys.stdout.flush()
+        return
+    with output.open("w", encoding="utf-8", newline="") as out:
+        write(data, fmt, out)
+    click.echo(f"wrote {len(data.findings)} figures to {output}", err=True)
