@@ -104,6 +104,12 @@ class Answerer:
             return None
         return self.writer.answer(intent, lang if lang in LANGS else "en", "", 100)
 
+    def quote(self, intent_id: str, lang: str = "en") -> str | None:
+        """A topic's figure as a citation for an article, in plain text; None for an unknown id."""
+        self.refresh()
+        intent = self.data.intents.get(intent_id)
+        return self.writer.quote(intent, lang if lang in LANGS else "en") if intent else None
+
     def topics(self, lang: str = "en", headline_only: bool = False) -> list[Topic]:
         return self.writer.topics(lang if lang in LANGS else "en", headline_only)
 

@@ -20,6 +20,9 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "source": "Source",
         "reported_by": "via",
+        "quote_source": 'Source: Transitional Justice Working Group, Existing "Nowhere": Looking into North Korea\'s '
+        "Crime of Enforced Disappearance (31 Oct 2024)",
+        "as_reported": "as reported by",
         "release": "press release",
         "and": "and",
         "context": "Context, not a finding of the report.",
@@ -43,6 +46,8 @@ UI: dict[str, dict[str, str]] = {
     "ko": {
         "source": "출처",
         "reported_by": "보도:",
+        "quote_source": "출처: 전환기정의워킹그룹(TJWG), 『존재할 수 없는 존재: 북한 강제실종범죄 조사』(2024.10.31)",
+        "as_reported": "보도:",
         "release": "보도자료",
         "and": "·",
         "context": "보고서의 조사 결과가 아닌 참고 정보입니다.",
@@ -200,6 +205,23 @@ class Writer:
     def answer(self, intent: Intent, lang: str, question: str = "", confidence: int = 100) -> Reply:
         body, used = self.fill(intent.template[lang], lang)
         return self._reply(question, lang, intent, confidence, body, used)
+
+    def quote(self, intent: Intent, lang: str) -> str:
+        """A ready-to-paste citation: the topic's lead sentence, then the full source with links."""
+        ui = UI[lang]
+        lead = re.match(r"\s*\{([a-z0-9_]+)\.text\}", intent.template[lang])
+        finding = self.data.findings[lead.group(1)] if lead else None
+        if finding is None:
+            sentence, used = self.fill(intent.template[lang], lang)
+            findings = [self.data.findings[i] for i in used]
+        else:
+            sentence, findings = self.sentence(finding, lang), [finding]
+        context = bool(findings) and all(f.is_context for f in findings)
+        refs, _ = self.source_line(findings, lang, context)
+        outlets = "; ".join(f"{ref.label}, {ref.url}" for ref in refs)
+        if context:
+            return f"{sentence}\n\n{ui['context']} {ui['source']}: {outlets}"
+        return f"{sentence}\n\n{ui['quote_source']}, {ui['as_reported']} {outlets}"
 
     def category_answer(
         self, intent: Intent, f: Finding, lang: str, question: str = "", confidence: int = 100

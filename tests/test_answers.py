@@ -87,3 +87,20 @@ def test_decline_offers_topics(writer):
     assert reply.declined and reply.intent is None
     assert reply.text.startswith("The report has no figures on deaths.")
     assert [t.id for t in reply.suggestions] == ["cases", "footprints"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_quote_cards_are_citations_with_their_source(writer, lang):
+    for intent in writer.data.intents.values():
+        quote = writer.quote(intent, lang)
+        sentence, source = quote.split("\n\n")
+        assert "{" not in sentence and sentence.strip()
+        assert "http://" in source or "https://" in source
+        if all(writer.data.findings[f].is_context for f in writer.answer(intent, lang).facts):
+            assert source.startswith("Context" if lang == "en" else "보고서의 조사 결과가 아닌")
+        else:
+            assert source.startswith("Source: Transitional Justice Working Group" if lang == "en" else "출처: 전환기")
+    assert writer.quote(writer.data.intents["mss_responsibility"], "en").startswith(
+        "Counting arrest, detention and repatriation, North Korea's Ministry of State Security (MSS) was "
+        "responsible for 92 of 113 victims (81.4%)"
+    )
