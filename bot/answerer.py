@@ -11,6 +11,7 @@ from . import store
 from .answers import Reply, SourceRef, Topic, Writer
 from .matcher import DEFAULT_TUNING, Match, Matcher, Tuning, detect_language
 from .models import LANGS, Dataset
+from .unanswered import UnansweredLog
 
 MAX_QUESTION_CHARS = 4096  # Telegram's own message limit; anything longer is cut before matching
 
@@ -35,6 +36,7 @@ class Answerer:
         self._state = (data, Matcher(data, tuning), Writer(data))
         self._stamp = _stamp(db_path)
         self._checked = time.monotonic()
+        self.unanswered: UnansweredLog | None = None  # opt-in: declined questions, nothing about who asked
 
     @classmethod
     def from_paths(cls, data_dir: Path, db_path: Path, check_every: float = 2.0) -> Answerer:
@@ -78,6 +80,8 @@ class Answerer:
         self.refresh()
         question = _clean_question(question)
         match = self.matcher.match(question, lang if lang in LANGS else None)
+        if match.intent is None and self.unanswered is not None:
+            self.unanswered.record(question, match)
         return self.reply(question, match)
 
     def reply(self, question: str, match: Match) -> Reply:

@@ -13,6 +13,7 @@ from .config import ConfigError, Settings
 from .explore import explore_command
 from .export import export_command
 from .sources import DataError
+from .unanswered import unanswered_command
 
 LABELLED_DIR = config.PACKAGE_DATA.parent / "tests" / "labelled"
 
@@ -195,9 +196,14 @@ def run() -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     from .app import run_bot
+    from .unanswered import UnansweredLog
 
-    run_bot(settings, _answerer(settings))
+    answerer = _answerer(settings)
+    if settings.unanswered_log:  # opt-in; only the running bot writes it, never ask/chat/eval
+        answerer.unanswered = UnansweredLog(settings.unanswered_log)
+    run_bot(settings, answerer)
 
 
 main.add_command(export_command)
 main.add_command(explore_command)
+main.add_command(unanswered_command)

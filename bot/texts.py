@@ -38,9 +38,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "news, and cannot take reports of new cases or pass messages on to anyone."
         ),
         "about_privacy": (
-            "<b>Privacy.</b> The bot keeps no record of who you are or what you ask: nothing about users is stored "
-            "on disk, and its logs never put message text together with a user or chat id. A language chosen with "
-            "/lang is held in memory only and is forgotten when the bot restarts."
+            "<b>Privacy.</b> The bot keeps no record of who you are: nothing about users is stored on disk, and "
+            "its logs never put message text together with a user or chat id. A language chosen with /lang is held "
+            "in memory only and is forgotten when the bot restarts. If its operators turn on the optional log of "
+            "unanswered questions, the text of questions the bot could not answer is kept so they know what to "
+            "add, with nothing about who asked (no user or chat id, name or username), phone numbers, e-mail "
+            "addresses and links removed, and the time rounded to the hour."
         ),
         "about_link": 'The report: <a href="{url}">{url_label}</a>',
         "not_text": "I can only read text. Send your question in words, or /topics to browse.",
@@ -82,9 +85,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "새 사건 제보를 받거나 누구에게 메시지를 전달하지도 않습니다."
         ),
         "about_privacy": (
-            "<b>개인정보.</b> 이 봇은 누가 무엇을 물었는지 기록하지 않습니다. 사용자에 관한 정보는 "
+            "<b>개인정보.</b> 이 봇은 누가 물었는지 기록하지 않습니다. 사용자에 관한 정보는 "
             "디스크에 저장하지 않고, 로그에 메시지 내용과 사용자·대화방 ID를 함께 남기지 않습니다. "
-            "/lang 으로 고른 언어는 메모리에만 있다가 봇을 다시 시작하면 사라집니다."
+            "/lang 으로 고른 언어는 메모리에만 있다가 봇을 다시 시작하면 사라집니다. 운영자가 '답하지 못한 질문' "
+            "기록을 켜 둔 경우에는 보완할 내용을 알기 위해 봇이 답하지 못한 질문의 내용만 남기며, 누가 물었는지"
+            "(사용자·대화방 ID, 이름, 사용자명)는 남기지 않고 전화번호·이메일·링크는 지우며 시각은 시간 단위로만 "
+            "기록합니다."
         ),
         "about_link": '보고서: <a href="{url}">{url_label}</a>',
         "not_text": "글로 된 질문만 읽을 수 있어요. 질문을 글로 보내 주시거나 /topics 로 주제를 살펴보세요.",

@@ -45,3 +45,18 @@ def test_a_broken_database_file_keeps_the_old_one_serving(live, caplog):
     reply = answerer.ask("mss share")
     assert "92 of 113" in reply.text
     assert "still serving the previous database" in caplog.text
+
+
+def test_declined_questions_go_to_the_opt_in_log_and_answered_ones_do_not(live, tmp_path):
+    import json
+
+    from bot.unanswered import UnansweredLog
+
+    answerer, _, _ = live
+    answerer.unanswered = UnansweredLog(tmp_path / "unanswered.jsonl")
+    answerer.ask("How many victims were executed? call me at +82 10 1234 5678")
+    answerer.ask("mss share")
+    lines = (tmp_path / "unanswered.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert "executed" in record["question"] and "1234" not in record["question"]
