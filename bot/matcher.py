@@ -28,6 +28,9 @@ from rapidfuzz import fuzz, process
 from .models import LANGS, Dataset, Finding, Intent
 
 MAX_CHARS = 600  # only the start of a very long message is matched
+COMMON_POSTINGS = 120  # a word in more examples than this is common: it adds to scores, never opens a candidate
+SPELL_CACHE = 4096  # misspellings remembered (a bounded dict, emptied when full)
+RATIO_FLOOR = 35  # character ratios below this never decide anything (0.85 x 35 is far under any threshold)
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -143,6 +146,8 @@ class Normaliser:
             self._pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![a-z0-9])")
         self.lexicon: frozenset[str] = frozenset(w for v, _ in pairs for w in v.split())
         self._lexicon_list: list[str] = sorted(self.lexicon)
+        self._lexicon_keys: list[str] = self._lexicon_list
+        self._spelled: dict[str, str] = {}
         self.typo_cutoff = 84.0
 
     def learn(self, texts: list[str], typo_cutoff: float) -> None:
@@ -152,16 +157,21 @@ class Normaliser:
             words.update(clean(text).split())
         self.lexicon = frozenset(words)
         self._lexicon_list = sorted(w for w in words if len(w) >= 4 and not w.isdigit())
+        # Korean is compared letter by letter (jamo); decomposed once here, not on every look-up.
+        self._lexicon_keys = [_jamo(w) for w in self._lexicon_list] if self.lang == "ko" else self._lexicon_list
         self.typo_cutoff = typo_cutoff
+        self._spelled: dict[str, str] = {}
 
     def _spell(self, word: str) -> str:
         if word in self.lexicon or word in STOPWORDS_EN or len(word) < 4 or not word.isalpha():
             return word
-        processor = _jamo if self.lang == "ko" and SYLLABLES.search(word) else None
-        best = process.extractOne(
-            word, self._lexicon_list, scorer=fuzz.ratio, processor=processor, score_cutoff=self.typo_cutoff
-        )
-        return best[0] if best else word
+        if word not in self._spelled:
+            if len(self._spelled) >= SPELL_CACHE:
+                self._spelled.clear()
+            key = _jamo(word) if self.lang == "ko" else word
+            best = process.extractOne(key, self._lexicon_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
+            self._spelled[word] = self._lexicon_list[best[2]] if best else word
+        return self._spelled[word]
 
     def canonical(self, text: str) -> str:
         """Cleaned, misspellings mended, every synonym rewritten to its canonical form."""
@@ -269,6 +279,8 @@ class _Index:
     unknown_weight: float = 1.0
     centroids: dict[str, dict[str, float]] = field(default_factory=dict)
     documents: dict[str, set[str]] = field(default_factory=dict)
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # token -> (example, weight)
+    df: dict[str, int] = field(default_factory=dict)  # token -> how many topics use it
 
 
 class Matcher:
@@ -282,6 +294,9 @@ class Matcher:
             norm.learn(self._texts(lang), tuning.typo_cutoff)
         self.indexes = {lang: self._index(lang) for lang in LANGS}
         self.entity_terms = {lang: self._entity_terms(lang) for lang in LANGS}
+        self.terms_by_first_word: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
+        for term, entity in self.entity_terms["en"]:
+            self.terms_by_first_word.setdefault(term[0], []).append((term, entity))
         self.known_numbers = self._known_numbers()
         self.intent_of_breakdown = {b: i.id for i in data.intents.values() for b in i.breakdowns}
         self.generic = frozenset(data.generic_words)
@@ -324,6 +339,10 @@ class Matcher:
         for owner, total in sums.items():
             length = math.sqrt(sum(w * w for w in total.values())) or 1.0
             index.centroids[owner] = {t: w / length for t, w in total.items()}
+        for i, bag in enumerate(index.bags):
+            for token, weight in bag.items():
+                index.postings.setdefault(token, []).append((i, weight))
+        index.df = dict(df)
         index.vocab = sorted(t for t in index.idf if not t.startswith("#"))
         return index
 
@@ -489,7 +508,7 @@ class Matcher:
                 token in self.normalisers[lang].canonicals
                 and token not in document
                 and token not in self.generic
-                and sum(1 for doc in index.documents.values() if token in doc) <= limit
+                and index.df.get(token, 0) <= limit
             ):
                 return token
         return None
@@ -508,25 +527,43 @@ class Matcher:
         return sum(w for t, w in weights.items() if t in document) / sum(weights.values())
 
     def _scores(self, tokens: list[str], flat: str, index: _Index) -> dict[str, float]:
+        """Each topic's score: its nearest example (token cosine, or the character ratio if higher), blended
+        with the topic as a whole. Only examples sharing a token, or with a useful ratio, are visited."""
         weights = {t: index.idf.get(t, index.unknown_weight) for t in set(tokens)}
         q_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        ratios = [0.0] * len(index.flats)
-        for _, ratio, i in process.extract(flat, index.flats, scorer=fuzz.ratio, limit=None):
-            ratios[i] = ratio
+        # Examples are reached through the question's rarer words; the common ones ("how many", "victims")
+        # then only add to those. An example sharing nothing but common words cannot beat one that shares a
+        # rarer word, so it is not visited, unless the question has common words only.
+        rare = [t for t in weights if len(index.postings.get(t, ())) <= COMMON_POSTINGS]
+        common = [t for t in weights if t not in rare] if rare else []
+        dots: dict[int, float] = {}
+        for token in rare or weights:
+            weight = weights[token]
+            for i, w in index.postings.get(token, ()):
+                dots[i] = dots.get(i, 0.0) + weight * w
+        for token in common:
+            weight = weights[token]
+            for i in dots:
+                w = index.bags[i].get(token)
+                if w:
+                    dots[i] += weight * w
+        char_weight = self.tuning.char_weight
+        ratios = {
+            i: r
+            for _, r, i in process.extract(flat, index.flats, scorer=fuzz.ratio, limit=None, score_cutoff=RATIO_FLOOR)
+        }
         nearest: dict[str, float] = {}
-        for i, bag in enumerate(index.bags):
-            dot = sum(weights[t] * w for t, w in bag.items() if t in weights)
-            cosine = dot / (q_norm * index.norms[i])
-            score = max(cosine, self.tuning.char_weight * ratios[i] / 100)
+        for i in dots.keys() | ratios.keys():
+            score = max(dots.get(i, 0.0) / (q_norm * index.norms[i]), char_weight * ratios.get(i, 0.0) / 100)
             owner = index.owners[i]
             if score > nearest.get(owner, -1.0):
                 nearest[owner] = score
         a = self.tuning.centroid_weight
         scores = {}
-        for owner, near in nearest.items():
-            centroid = index.centroids.get(owner, {})
-            whole = sum(weights[t] * w for t, w in centroid.items() if t in weights) / q_norm
-            scores[owner] = (1 - a) * near + a * whole
+        for owner, centroid in index.centroids.items():
+            whole = sum(weight * centroid.get(t, 0.0) for t, weight in weights.items()) / q_norm
+            if owner in nearest or whole:
+                scores[owner] = (1 - a) * nearest.get(owner, 0.0) + a * whole
         return scores
 
     def _entities(self, question: str, lang: str) -> tuple[Entity, ...]:
@@ -534,9 +571,10 @@ class Matcher:
         spans: list[tuple[int, int, Entity]] = []
         if lang == "en":
             words = self.normalisers[lang].words(question or "")
-            for term, entity in self.entity_terms[lang]:
-                n = len(term)
-                spans += [(i, i + n, entity) for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == term]
+            for i, word in enumerate(words):
+                for term, entity in self.terms_by_first_word.get(word, ()):
+                    if tuple(words[i : i + len(term)]) == term:
+                        spans.append((i, i + len(term), entity))
         else:
             spans = self._entities_ko(question or "")
         kept = [

@@ -10,11 +10,13 @@ import tempfile
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from . import sources, stats
 from .models import LANGS, Breakdown, Dataset, Finding, Intent, OutOfScope, Source, Stat
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +40,8 @@ def build(data_dir: Path, db_path: Path) -> Dataset:
     tmp = Path(tmp_name)
     try:
         tmp.unlink()
+        import sqlite_utils  # only building needs it; reading uses plain sqlite3 (faster start, less memory)
+
         db = sqlite_utils.Database(tmp)
         _write(db, data, data_fingerprint(data_dir))
         db.conn.commit()
@@ -220,7 +224,7 @@ def load(db_path: Path) -> Dataset:
     """Read the whole database back (read-only) into the records the answerer uses."""
     conn = _connect_ro(db_path)
     try:
-        db = sqlite_utils.Database(conn)
+        db = _Reader(conn)
         version = db.execute("select value from meta where key = 'schema_version'").fetchone()
         if not version or version[0] != str(SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"{db_path} has schema {version and version[0]}, expected {SCHEMA_VERSION}")
@@ -312,6 +316,38 @@ def load(db_path: Path) -> Dataset:
         )
     finally:
         conn.close()
+
+
+class _Table:
+    def __init__(self, conn: sqlite3.Connection, name: str) -> None:
+        self.conn, self.name = conn, name
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.rows_where()
+
+    def rows_where(self, order_by: str | None = None) -> list[dict[str, Any]]:
+        order = f" order by {order_by}" if order_by else ""
+        cursor = self.conn.execute(f'select * from "{self.name}"{order}')
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+    def exists(self) -> bool:
+        query = "select 1 from sqlite_master where type = 'table' and name = ?"
+        return self.conn.execute(query, (self.name,)).fetchone() is not None
+
+
+class _Reader:
+    """The little of sqlite-utils' reading API that load() uses, over plain sqlite3."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str) -> sqlite3.Cursor:
+        return self.conn.execute(sql)
+
+    def __getitem__(self, name: str) -> _Table:
+        return _Table(self.conn, name)
 
 
 def integrity_check(db_path: Path) -> str:
