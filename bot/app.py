@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
+import tornado.web
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -34,6 +40,74 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter waits out a RetryAfter (flood limit) this many times before giving up
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[redacted]"
+HEALTH_PATH = "/healthz"
+HEALTH_QUESTION = "mss"  # a real question, answered by the loaded database, as every user's question is
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API call returns
+
+
+@dataclass(frozen=True)
+class Network:
+    """How the bot talks to the Bot API: timeouts in seconds, retries, flood limits. Tests shorten them."""
+
+    connect_timeout: float = 10.0  # opening a connection to api.telegram.org, TLS included
+    read_timeout: float = 10.0  # Telegram answers a method call in well under a second
+    write_timeout: float = 10.0
+    media_write_timeout: float = 30.0  # uploading an image
+    pool_timeout: float = 5.0  # waiting for a free connection (PTB keeps 256)
+    long_poll: int = 30  # getUpdates waits this long for news before answering empty; read_timeout comes on top
+    # A call that fails for a passing reason (timeout, refused or dropped connection, HTTP 5xx) is tried again after
+    # each of these pauses, about three minutes in all, before the error handler takes over.
+    retry_delays: tuple[float, ...] = (1, 2, 4, 8, 15, 30, 30, 30, 30, 30)
+    flood_limits: bool = True  # AIORateLimiter: at most 30 messages a second overall, 20 a minute per group
+
+
+PRODUCTION = Network()
+
+
+class Retrying(BaseRateLimiter[int]):
+    """Every Bot API call but getUpdates (PTB's polling loop retries that itself) passes through here.
+
+    Flood limits (429 with retry_after) are waited out by PTB's AIORateLimiter, unless turned off. A call that
+    fails for a passing reason is tried again after each of `delays`, so answers outlast a short Telegram outage;
+    a call Telegram rejects (400, 403) is not. A read timeout can mean Telegram sent the message but its answer was
+    lost, so a retry may deliver that message twice: an answer at least once rather than at most once.
+    """
+
+    def __init__(self, delays: tuple[float, ...], flood: AIORateLimiter | None) -> None:
+        self.delays = delays
+        self.flood = flood
+
+    async def initialize(self) -> None:
+        if self.flood is not None:
+            await self.flood.initialize()
+
+    async def shutdown(self) -> None:
+        if self.flood is not None:
+            await self.flood.shutdown()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSON:
+        for attempt, delay in enumerate((*self.delays, None), start=1):
+            try:
+                if self.flood is None:
+                    return await callback(*args, **kwargs)
+                return await self.flood.process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:  # a NetworkError in PTB's hierarchy, but Telegram's final word
+                raise
+            except NetworkError as exc:  # TimedOut included
+                if delay is None:
+                    raise
+                logger.warning("%s failed (attempt %d: %s); trying again in %gs", endpoint, attempt, exc, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def handler_table() -> list[BaseHandler[Any, Any, Any]]:
@@ -61,21 +135,88 @@ async def publish_commands(application: Application[Any, Any, Any, Any, Any, Any
     await application.bot.set_my_commands(handlers.command_menu("ko"), language_code="ko")
 
 
-def build_application(settings: Settings, answerer: Answerer) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot, ready to run: HTML replies without link previews, flood limits respected, handlers registered."""
+class HealthCheck(tornado.web.RequestHandler):
+    """GET /healthz: one real question through the answerer; 200 and a line of JSON, or 503. Needs no secret."""
+
+    def initialize(self, answerer: Answerer) -> None:
+        self.answerer = answerer
+
+    def get(self) -> None:
+        try:
+            reply = self.answerer.ask(HEALTH_QUESTION, "en")
+            if reply.intent is None:
+                raise RuntimeError(f"{HEALTH_QUESTION!r} was declined")
+            data = self.answerer.data
+            status, body = 200, {"status": "ok", "topics": len(data.intents), "findings": len(data.findings)}
+        except Exception as exc:  # whatever broke, the check reports it rather than the server
+            logger.error("health check failed: %s", exc, exc_info=True)
+            status, body = 503, {"status": "failing", "error": type(exc).__name__}
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body) + "\n")
+
+
+def add_health_check(application: Application[Any, Any, Any, Any, Any, Any], answerer: Answerer) -> bool:
+    """Serve HEALTH_PATH from the webhook server Updater.start_webhook runs; False when there is none.
+
+    PTB 22 has no public way to add a route to that server, so this reaches its tornado Application through two
+    private attributes (Updater._httpd, a WebhookServer, and its _http_server). If a PTB release renames them,
+    the bot still runs, logs a warning, and tests/test_health_endpoint.py fails.
+    """
+    server = getattr(application.updater, "_httpd", None)
+    if server is None:
+        return False
+    web_app = getattr(getattr(server, "_http_server", None), "request_callback", None)
+    if not isinstance(web_app, tornado.web.Application):
+        logger.warning("cannot add %s to this version of PTB's webhook server", HEALTH_PATH)
+        return False
+    # Host rules are tried before PTB's own routes; other paths fall through to them.
+    web_app.add_handlers(r".*", [(HEALTH_PATH, HealthCheck, {"answerer": answerer})])
+    return True
+
+
+class BotApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, plus GET /healthz on the webhook server.
+
+    run_webhook starts the webhook server, then the application, so start() finds the server running.
+    """
+
+    async def start(self) -> None:
+        await super().start()
+        if add_health_check(self, self.bot_data.answerer):
+            logger.info("health check at %s", HEALTH_PATH)
+
+
+def build_application(
+    settings: Settings, answerer: Answerer, network: Network = PRODUCTION
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready to run: HTML replies without link previews, timeouts, flood limits and retries as `network`
+    says (production's by default), handlers registered."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         allow_sending_without_reply=True,  # still answer when the question was deleted meanwhile
     )
     context_types = ContextTypes(context=handlers.Context, chat_data=handlers.ChatData, bot_data=handlers.BotData)
+    flood = AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if network.flood_limits else None
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .application_class(BotApplication)
+        .connect_timeout(network.connect_timeout)
+        .read_timeout(network.read_timeout)
+        .write_timeout(network.write_timeout)
+        .media_write_timeout(network.media_write_timeout)
+        .pool_timeout(network.pool_timeout)
+        .get_updates_connect_timeout(network.connect_timeout)
+        .get_updates_read_timeout(network.read_timeout)  # on top of the long poll
+        .get_updates_write_timeout(network.write_timeout)
+        .get_updates_pool_timeout(network.pool_timeout)
+        .rate_limiter(Retrying(network.retry_delays, flood))
         .context_types(context_types)
         .post_init(publish_commands)
         .build()
@@ -156,23 +297,65 @@ async def whoami(settings: Settings) -> str:
         return bot.username
 
 
-def run_bot(settings: Settings, answerer: Answerer) -> None:
-    """Run until stopped (Ctrl-C, SIGTERM): polling, or a webhook server when NKBOT_WEBHOOK_URL is set."""
+def reload_database(answerer: Answerer) -> None:
+    """On SIGHUP: load the database file again now (a rebuilt file is also noticed by itself within seconds)."""
+    logger.info("SIGHUP: reloading %s", answerer.db_path)
+    if not answerer.refresh(force=True):
+        logger.warning("SIGHUP: still serving the database loaded before")
+
+
+class StopOnce:
+    """The handler of SIGINT, SIGTERM and SIGABRT, in place of PTB's own.
+
+    The first signal stops the bot as PTB does (SystemExit: the updater stops, the updates it fetched and confirmed
+    are answered, then the process exits 0). PTB would let a second signal cut that short, dropping confirmed
+    updates; here a second SIGTERM is ignored, and only a second Ctrl-C (SIGINT) still means "stop now".
+    """
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, sig: signal.Signals) -> None:
+        if self.stopping and sig != signal.SIGINT:
+            logger.warning("%s: already stopping, once the updates fetched so far are answered", sig.name)
+            return
+        self.stopping = True
+        raise SystemExit
+
+
+def run_bot(settings: Settings, answerer: Answerer, network: Network = PRODUCTION) -> None:
+    """Run until stopped (Ctrl-C, SIGTERM): polling, or a webhook server when NKBOT_WEBHOOK_URL is set.
+
+    SIGHUP reloads the database (after `nkbot build`) without a restart.
+    """
     configure_logging(settings)
-    application = build_application(settings, answerer)
+    application = build_application(settings, answerer, network)
+    # One event loop for the whole run, so that the signal handlers are on the loop PTB then runs on.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    signals: dict[str, Any] = {}  # elsewhere than POSIX (Windows), PTB's defaults
+    if hasattr(signal, "SIGHUP"):
+        loop.add_signal_handler(signal.SIGHUP, reload_database, answerer)
+        stop = StopOnce()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+            loop.add_signal_handler(sig, stop, sig)
+        signals["stop_signals"] = None
     try:
         # Checked before PTB starts, so that a bad token or address is one log line rather than a traceback.
-        logger.info("connected to %s as @%s", settings.base_url, asyncio.run(whoami(settings)))
+        logger.info("connected to %s as @%s", settings.base_url, loop.run_until_complete(whoami(settings)))
         if settings.webhook:
             options = webhook_options(settings)
             logger.info("webhook mode: listening on %s:%s /%s", options["listen"], options["port"], options["url_path"])
-            application.run_webhook(**options)
+            application.run_webhook(**options, **signals)
         else:
             logger.info("polling mode: asking %s for updates", settings.base_url)
-            application.run_polling(**polling_options())
+            application.run_polling(timeout=network.long_poll, **polling_options(), **signals)
     except InvalidToken:
         logger.error("the Bot API at %s rejected TELEGRAM_BOT_TOKEN: check it with @BotFather", settings.base_url)
         raise SystemExit(2) from None
     except NetworkError as exc:
         logger.error("cannot reach the Bot API at %s: %s", settings.base_url, exc)
         raise SystemExit(1) from None
+    finally:
+        if not loop.is_closed():  # run_polling and run_webhook close it; an early exit does not
+            loop.close()

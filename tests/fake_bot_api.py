@@ -4,6 +4,11 @@ PTB calls `{base_url}{token}/{method}`, so with base_url `http://127.0.0.1:<port
 `/bot<token>/<method>`. Tests queue updates (served by getUpdates, or posted to a webhook), then wait for
 the calls the bot makes. The server checks what Telegram would reject: a wrong token, unbalanced or
 unknown HTML tags, bare `<` and `&`, texts over 4096 characters, callback data over 64 bytes.
+
+Faults, for tests/test_faults.py: `fail` (an error answer, 429 with retry_after included), `fail_html` (an error
+page from the proxy in front of the Bot API, as a 502 usually is), `slow` (an answer later than the bot waits),
+`stop_listening` and `start` again (connections refused meanwhile, same port). `confirmed` is the offset the bot
+last confirmed to getUpdates: every update below it was acknowledged, and Telegram will not send it again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ BOT_USERNAME = "nowhere_test_bot"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 LONG_POLL_CAP = 1.0  # seconds a getUpdates call may wait for an update, whatever timeout it asks for
+PROXY_ERROR_PAGE = (
+    "<html><head><title>{code} {reason}</title></head><body><center><h1>{code} {reason}</h1></center></body></html>"
+)
 
 # Values PTB sends as plain strings; every other form field is JSON (numbers, booleans, objects).
 STRING_FIELDS = frozenset(
@@ -74,11 +82,19 @@ HTML_TOKEN = re.compile(
 
 
 class BotApiError(Exception):
-    """What Telegram answers to a bad request: an error code and a description."""
+    """What Telegram answers to a bad request: an error code and a description (or an HTML page, from a proxy)."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None, page: str | None = None) -> None:
         super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
+        self.code, self.description, self.retry_after, self.page = code, description, retry_after, page
+
+
+@dataclass(frozen=True)
+class Slowness:
+    """An answer `seconds` late: after doing the call (`processed`), or instead of doing it (then a 504)."""
+
+    seconds: float
+    processed: bool
 
 
 @dataclass
@@ -145,6 +161,13 @@ def check_markup(markup: dict[str, Any] | None) -> None:
 # --- updates, as Telegram sends them -----------------------------------------------------------
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def user(user_id: int = 1001, first_name: str = "Mina", language_code: str | None = "en") -> dict[str, Any]:
     person: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
     if language_code:
@@ -183,6 +206,9 @@ class FakeBotApi:
         self.chats: dict[int, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.failures: dict[str, list[BotApiError]] = {}
+        self.slowness: dict[str, list[Slowness]] = {}
+        self.confirmed = 0  # the highest offset the bot has sent to getUpdates
+        self.served: list[int] = []  # update_ids, in the order getUpdates returned them (repeats included)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(5001)
         self._query_ids = itertools.count(1)
@@ -195,14 +221,17 @@ class FakeBotApi:
     # --- server ----------------------------------------------------------------------------
 
     async def start(self) -> FakeBotApi:
+        """Listen on a free port, or again on the same port after stop_listening()."""
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the same port again, at once
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
+        self._closing = False
         await web.SockSite(self._runner, sock).start()
         return self
 
@@ -211,6 +240,11 @@ class FakeBotApi:
         self._new_update.set()  # release a waiting getUpdates at once
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def stop_listening(self) -> None:
+        """Go down: open connections are closed and new ones refused until start() is called again."""
+        await self.close()
 
     @property
     def base_url(self) -> str:
@@ -226,18 +260,26 @@ class FakeBotApi:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params, files = await _read_params(request)
         call = Call(method, params, files)
+        slow = self.slowness[method].pop(0) if self.slowness.get(method) else None
         try:
+            if slow is not None and not slow.processed:
+                await asyncio.sleep(slow.seconds)
+                raise BotApiError(504, "Gateway Timeout (not processed)")
             if self.failures.get(method):
                 raise self.failures[method].pop(0)
             call.result = await self._answer(method, params, files)
         except BotApiError as exc:
             call.error = exc.description
             self._record(call)
+            if exc.page is not None:
+                return web.Response(text=exc.page, status=exc.code, content_type="text/html")
             body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.retry_after is not None:
                 body["parameters"] = {"retry_after": exc.retry_after}
             return web.json_response(body, status=exc.code)
         self._record(call)
+        if slow is not None:  # done, but the answer comes after the bot stopped waiting for it
+            await asyncio.sleep(slow.seconds)
         return web.json_response({"ok": True, "result": call.result})
 
     def _record(self, call: Call) -> None:
@@ -303,6 +345,7 @@ class FakeBotApi:
         offset = int(params.get("offset") or 0)
         if offset:  # updates before the offset are confirmed, and forgotten
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            self.confirmed = max(self.confirmed, offset)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), LONG_POLL_CAP)
         while not self.updates and not self._closing and (remaining := deadline - time.monotonic()) > 0:
             self._new_update.clear()
@@ -310,7 +353,9 @@ class FakeBotApi:
                 await asyncio.wait_for(self._new_update.wait(), remaining)
             except TimeoutError:
                 break
-        return self.updates[: int(params.get("limit") or 100)]
+        batch = self.updates[: int(params.get("limit") or 100)]
+        self.served.extend(u["update_id"] for u in batch)
+        return batch
 
     def _check_inline(self, params: dict[str, Any]) -> bool:
         results = params.get("results", [])
@@ -387,6 +432,15 @@ class FakeBotApi:
     ) -> None:
         """Make the next call of `method` fail as Telegram would (429 with retry_after: a flood limit)."""
         self.failures.setdefault(method, []).append(BotApiError(code, description, retry_after))
+
+    def fail_html(self, method: str, code: int = 502, reason: str = "Bad Gateway") -> None:
+        """Make the next call of `method` get an HTML error page, as from the proxy in front of the Bot API."""
+        page = PROXY_ERROR_PAGE.format(code=code, reason=reason)
+        self.failures.setdefault(method, []).append(BotApiError(code, f"{code} {reason} (HTML page)", page=page))
+
+    def slow(self, method: str, seconds: float, *, processed: bool = True) -> None:
+        """Make the next call of `method` answer `seconds` late: done before that (`processed`), or not done at all."""
+        self.slowness.setdefault(method, []).append(Slowness(seconds, processed))
 
     # --- what the tests check ---------------------------------------------------------------
 
