@@ -77,8 +77,8 @@ class Chart:
 
 
 def chart_ids(data: Dataset) -> list[str]:
-    """The breakdowns that get a chart (all of them, unless one is marked `chart: false`)."""
-    return [b.id for b in data.breakdowns.values() if getattr(b, "chart", True) and data.categories(b.id)]
+    """The breakdowns that get a chart: every one with categories."""
+    return [b.id for b in data.breakdowns.values() if data.categories(b.id)]
 
 
 def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
