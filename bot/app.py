@@ -124,6 +124,8 @@ def handler_table() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
         CallbackQueryHandler(handlers.topic_button, pattern=f"^{handlers.TOPIC_PREFIX}"),
         CallbackQueryHandler(handlers.lang_button, pattern=f"^{handlers.LANG_PREFIX}"),
+        CallbackQueryHandler(handlers.chart_button, pattern=f"^{handlers.CHART_PREFIX}"),
+        CallbackQueryHandler(handlers.quote_button, pattern=f"^{handlers.QUOTE_PREFIX}"),
         CallbackQueryHandler(handlers.stale_button),
         InlineQueryHandler(handlers.inline_query),
     ]

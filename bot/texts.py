@@ -53,6 +53,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_usage": "Choose the language of menus and commands: /lang en or /lang ko.",
         "topic_gone": "That topic is no longer available. Send /topics for the current list.",
         "unknown_command": "I don't know that command. Send /help to see what I can do.",
+        "chart_usage": ("<b>Charts</b>\nPick one, or name a topic after the command, for example: /chart {example}"),
+        "chart_unknown": "I have no chart for that. These are the charts I can send:",
+        "chart_none": "“{topic}” has no chart: the report does not split it into categories. These are the charts:",
+        "quote_usage": (
+            "<b>Quote</b>\nPick a topic for a ready-to-paste citation, or name one after the command, "
+            "for example: /quote {example}"
+        ),
+        "quote_unknown": "I couldn't find that topic in the report. Pick one for a ready-to-paste citation:",
     },
     "ko": {
         "greeting": (
@@ -100,6 +108,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_usage": "메뉴와 명령어 언어를 고르세요: /lang ko 또는 /lang en",
         "topic_gone": "더 이상 없는 주제입니다. /topics 로 현재 주제 목록을 보세요.",
         "unknown_command": "모르는 명령어입니다. /help 로 사용법을 확인해 주세요.",
+        "chart_usage": "<b>차트</b>\n차트를 고르거나 명령어 뒤에 주제를 적어 주세요. 예: /chart {example}",
+        "chart_unknown": "그 주제의 차트는 없습니다. 보내 드릴 수 있는 차트는 다음과 같습니다.",
+        "chart_none": "‘{topic}’에는 차트가 없습니다. 보고서가 범주별로 나누지 않은 수치입니다. 차트 목록:",
+        "quote_usage": (
+            "<b>인용</b>\n주제를 고르면 기사에 바로 붙여 넣을 수 있는 인용문을 드립니다. "
+            "명령어 뒤에 주제를 적어도 됩니다. 예: /quote {example}"
+        ),
+        "quote_unknown": "보고서에서 그 주제를 찾지 못했습니다. 인용문을 받을 주제를 골라 주세요.",
     },
 }
 
@@ -118,12 +134,24 @@ EXAMPLES = {
     "ko": "보위성이 책임진 실종 비율은?",
 }
 
+# Shown in the /chart and /quote hints; tests check that each one resolves to a chart or a citation.
+CHART_EXAMPLES = {"en": "reasons", "ko": "연좌제"}
+QUOTE_EXAMPLES = {"en": "mss_responsibility", "ko": "보위성 책임"}
+
+# The buttons under an answer (plain text, not HTML), in the answer's language.
+SHARE_BUTTONS = {
+    "en": {"chart": "📊 Chart", "quote": "❝ Quote"},
+    "ko": {"chart": "📊 차트", "quote": "❝ 인용"},
+}
+
 # Descriptions for the command table in handlers.COMMANDS (its order is the order of /help and the menu).
 COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "en": {
         "start": "Greeting and headline topics",
         "topics": "Browse every topic",
         "ask": "Ask a question (in groups: /ask your question)",
+        "chart": "A topic's figures as a chart: /chart topic",
+        "quote": "A figure as a ready-to-paste citation: /quote topic",
         "sources": "Every source, with links",
         "about": "The report, this bot, and privacy",
         "lang": "Menu language: /lang en or /lang ko",
@@ -133,6 +161,8 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "start": "인사와 주요 주제",
         "topics": "모든 주제 보기",
         "ask": "질문하기 (그룹에서는 /ask 질문)",
+        "chart": "주제의 수치를 차트로: /chart 주제",
+        "quote": "수치를 바로 쓸 수 있는 인용문으로: /quote 주제",
         "sources": "모든 출처와 링크",
         "about": "보고서와 이 봇, 개인정보 보호",
         "lang": "메뉴 언어: /lang ko 또는 /lang en",

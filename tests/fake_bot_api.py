@@ -3,7 +3,9 @@
 PTB calls `{base_url}{token}/{method}`, so with base_url `http://127.0.0.1:<port>/bot` a call arrives at
 `/bot<token>/<method>`. Tests queue updates (served by getUpdates, or posted to a webhook), then wait for
 the calls the bot makes. The server checks what Telegram would reject: a wrong token, unbalanced or
-unknown HTML tags, bare `<` and `&`, texts over 4096 characters, callback data over 64 bytes.
+unknown HTML tags, bare `<` and `&`, texts over 4096 characters, captions over 1024, callback data over 64
+bytes, photos that are not PNG files or name a file_id it never handed out. sendPhoto answers an upload with
+PhotoSizes whose largest has the file_id "photo-<n>" (the n-th upload); `uploads` holds the files.
 
 Faults, for tests/test_faults.py: `fail` (an error answer, 429 with retry_after included), `fail_html` (an error
 page from the proxy in front of the Bot API, as a 502 usually is), `slow` (an answer later than the bot waits),
@@ -20,6 +22,7 @@ import itertools
 import json
 import re
 import socket
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +35,9 @@ BOT_ID = 123456
 BOT_USERNAME = "nowhere_test_bot"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LONG_POLL_CAP = 1.0  # seconds a getUpdates call may wait for an update, whatever timeout it asks for
 PROXY_ERROR_PAGE = (
     "<html><head><title>{code} {reason}</title></head><body><center><h1>{code} {reason}</h1></center></body></html>"
@@ -54,6 +60,7 @@ STRING_FIELDS = frozenset(
         "description",
         "short_description",
         "ip_address",
+        "photo",  # a file_id, when not uploaded
     }
 )
 HTML_TAGS = frozenset(
@@ -107,6 +114,13 @@ class Call:
     result: Any = None
     error: str | None = None
 
+    @property
+    def photo_sent_as(self) -> str | None:
+        """sendPhoto: "upload" (multipart, the image attached) or "file_id" (a reference to an earlier upload)."""
+        if "photo" in self.files:
+            return "upload"
+        return "file_id" if isinstance(self.params.get("photo"), str) else None
+
 
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
@@ -149,6 +163,24 @@ def check_text(text: str, parse_mode: str | None) -> None:
         raise BotApiError(400, "Bad Request: message text is empty")
     if utf16_len(visible) > MAX_TEXT:
         raise BotApiError(400, "Bad Request: message is too long")
+
+
+def check_caption(caption: str | None, parse_mode: str | None) -> None:
+    if caption is None:
+        return
+    visible = parse_html(caption) if parse_mode == "HTML" else caption
+    if utf16_len(visible) > MAX_CAPTION:
+        raise BotApiError(400, "Bad Request: message caption is too long")
+
+
+def image_size(image: bytes) -> tuple[int, int]:
+    """Width and height of an uploaded PNG (from its IHDR chunk); Telegram refuses what it cannot read as an image."""
+    if len(image) > MAX_PHOTO_BYTES:
+        raise BotApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    if image[:8] != PNG_SIGNATURE or image[12:16] != b"IHDR":
+        raise BotApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    width, height = struct.unpack(">II", image[16:24])
+    return width, height
 
 
 def check_markup(markup: dict[str, Any] | None) -> None:
@@ -205,6 +237,8 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.chats: dict[int, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.photo_files: dict[str, list[dict[str, Any]]] = {}  # file_id of each photo uploaded -> its PhotoSizes
+        self.uploads: list[bytes] = []  # the image files uploaded, in order
         self.failures: dict[str, list[BotApiError]] = {}
         self.slowness: dict[str, list[Slowness]] = {}
         self.confirmed = 0  # the highest offset the bot has sent to getUpdates
@@ -302,19 +336,9 @@ class FakeBotApi:
             check_markup(params.get("reply_markup"))
             return self._message(params["chat_id"], text=params["text"], reply_markup=params.get("reply_markup"))
         if method == "sendPhoto":
-            check_text(params.get("caption") or ".", params.get("parse_mode"))
-            return self._message(
-                params["chat_id"],
-                photo=[
-                    {
-                        "file_id": "p1",
-                        "file_unique_id": "p1",
-                        "width": 1,
-                        "height": 1,
-                        "file_size": len(files.get("photo", b"")),
-                    }
-                ],
-            )
+            check_caption(params.get("caption"), params.get("parse_mode"))
+            check_markup(params.get("reply_markup"))
+            return self._message(params["chat_id"], photo=self._photo(params, files), caption=params.get("caption"))
         if method == "answerCallbackQuery":
             if len(params.get("text", "")) > 200:
                 raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -356,6 +380,30 @@ class FakeBotApi:
         batch = self.updates[: int(params.get("limit") or 100)]
         self.served.extend(u["update_id"] for u in batch)
         return batch
+
+    def _photo(self, params: dict[str, Any], files: dict[str, bytes]) -> list[dict[str, Any]]:
+        """The PhotoSizes of a photo sent as an upload (a new photo, file_id "photo-<n>" for its largest size) or
+        by a file_id this server handed out (the same sizes again); anything else is refused as Telegram would."""
+        if "photo" in files:
+            width, height = image_size(files["photo"])
+            n = len(self.photo_files) + 1
+            sizes = [
+                {
+                    "file_id": f"photo-{n}" + ("" if side is None else f"-{side}"),
+                    "file_unique_id": f"unique-{n}-{side or 'full'}",
+                    "width": width if side is None else min(width, side),
+                    "height": height if side is None else min(height, side * height // width),
+                    "file_size": len(files["photo"]) if side is None else len(files["photo"]) // 10,
+                }
+                for side in (90, 320, None)  # Telegram's thumbnails first, the largest last
+            ]
+            self.photo_files[f"photo-{n}"] = sizes
+            self.uploads.append(files["photo"])
+            return sizes
+        file_id = params.get("photo")
+        if isinstance(file_id, str) and file_id in self.photo_files:
+            return self.photo_files[file_id]
+        raise BotApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
 
     def _check_inline(self, params: dict[str, Any]) -> bool:
         results = params.get("results", [])

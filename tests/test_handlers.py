@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import re
@@ -11,7 +12,7 @@ from fake_bot_api import BotApiError, check_text, parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import handlers, texts
+from bot import charts, handlers, texts
 from bot.answerer import Answerer
 from bot.app import Redactor
 
@@ -121,6 +122,81 @@ def test_preview_cuts_at_a_word() -> None:
 
 def test_without_mention_takes_out_only_this_bot() -> None:
     assert handlers.without_mention("@Our_Bot how many? cc @other_bot", "our_bot") == "how many? cc @other_bot"
+
+
+# --- charts and quotes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_answer_has_share_buttons_that_fit(telegram_answerer: Answerer, lang: str) -> None:
+    data = telegram_answerer.data
+    for topic in telegram_answerer.topics(lang):
+        reply = telegram_answerer.topic(topic.id, lang)
+        assert reply is not None
+        keyboard = handlers.share_keyboard(reply, data)
+        assert keyboard is not None
+        row = [b.callback_data for b in keyboard.inline_keyboard[0]]
+        assert all(len(str(d).encode()) <= handlers.CALLBACK_DATA_BYTES for d in row)
+        assert row[-1] == f"q:{lang}:{topic.id}"
+        charted = [b for b in data.intents[topic.id].breakdowns if b in charts.chart_ids(data)]
+        assert row[:-1] == ([f"c:{lang}:{charted[0]}"] if charted else [])
+    assert handlers.share_keyboard(telegram_answerer.ask("what is the weather tomorrow?", lang), data) is None
+
+
+def test_a_category_answer_charts_the_breakdown_of_its_category(telegram_answerer: Answerer) -> None:
+    data = telegram_answerer.data
+    china = telegram_answerer.ask("How many victims were arrested in China?", "en")
+    assert china.intent == "arrest_location" and china.category == "china"
+    assert handlers.reply_chart(china, data) == "arrest_country"  # not the topic's first breakdown, arrest_place
+    assert handlers.reply_chart(telegram_answerer.ask("how many women", "en"), data) == "sex"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_chart_caption_is_valid_html_within_the_caption_limit(telegram_answerer: Answerer, lang: str) -> None:
+    data = telegram_answerer.data
+    for breakdown in charts.chart_ids(data):
+        caption = handlers.chart_caption(data, breakdown, lang)
+        visible = parse_html(caption)
+        assert 0 < handlers._units(visible) <= handlers.CAPTION_CHARS
+        assert visible.startswith(charts.describe(data, breakdown, lang).title + "\n")
+        assert ("출처" if lang == "ko" else "Source") in visible and '<a href="https://' in caption
+
+
+def test_a_caption_too_long_for_telegram_is_cut(telegram_answerer: Answerer) -> None:
+    data = telegram_answerer.data
+    long = dataclasses.replace(data.breakdowns["sex"], title={"en": "Sex of victims " * 80, "ko": "성별 🙂 " * 300})
+    data = dataclasses.replace(data, breakdowns={**data.breakdowns, "sex": long})
+    for lang in ("en", "ko"):
+        visible = parse_html(handlers.chart_caption(data, "sex", lang))
+        assert visible.endswith("…") and handlers._units(visible) <= handlers.CAPTION_CHARS
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_chart_and_quote_examples_resolve(telegram_answerer: Answerer, lang: str) -> None:
+    chart = handlers.resolve(telegram_answerer, texts.CHART_EXAMPLES[lang], lang)
+    assert chart.lang == lang and handlers.reply_chart(chart, telegram_answerer.data) is not None
+    quote = handlers.resolve(telegram_answerer, texts.QUOTE_EXAMPLES[lang], lang)
+    assert quote.lang == lang and quote.intent and telegram_answerer.quote(quote.intent, lang)
+
+
+def test_a_topic_id_is_answered_in_the_menu_language_and_a_question_in_its_own(telegram_answerer: Answerer) -> None:
+    assert handlers.resolve(telegram_answerer, "Reasons", "ko").lang == "ko"
+    assert handlers.resolve(telegram_answerer, "why were they taken", "ko").lang == "en"
+
+
+def test_the_chart_cache_follows_the_data_and_forgets_file_ids_of_changed_charts(telegram_answerer: Answerer) -> None:
+    data, bot_data = telegram_answerer.data, handlers.BotData()
+    cache = handlers.chart_cache(bot_data, data)
+    assert handlers.chart_cache(bot_data, data) is cache
+    for breakdown in ("sex", "age"):
+        bot_data.photo_ids[(breakdown, "en", charts.fingerprint(data, breakdown))] = f"id-{breakdown}"
+    sex = data.breakdowns["sex"]
+    changed = dataclasses.replace(
+        data, breakdowns={**data.breakdowns, "sex": dataclasses.replace(sex, title={"en": "Sex", "ko": "성별"})}
+    )
+    rebuilt = handlers.chart_cache(bot_data, changed)
+    assert rebuilt is not cache and rebuilt.data is changed
+    assert list(bot_data.photo_ids.values()) == ["id-age"]  # the age chart is drawn as before
 
 
 # --- logging -----------------------------------------------------------------------------------
