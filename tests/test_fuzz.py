@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram.constants import MessageLimit
 
-from bot import handlers, texts
+from bot import handlers, telegram_html, texts
 from bot.answerer import Answerer
 from bot.app import Network
 
@@ -63,7 +63,7 @@ FUZZ = settings(
 
 def assert_fits_telegram(text: str) -> None:
     """At most 4096 UTF-16 units as sent, and HTML Telegram's parser accepts (the fake Bot API's own check)."""
-    assert handlers._units(text) <= MessageLimit.MAX_TEXT_LENGTH
+    assert telegram_html.units(text) <= MessageLimit.MAX_TEXT_LENGTH
     check_text(text, "HTML")
 
 
@@ -95,7 +95,7 @@ def test_every_reply_the_handlers_would_send_fits_telegram(telegram_answerer: An
     question = handlers.without_mention(text, BOT_USERNAME)
     for menu_lang in ("en", "ko"):
         reply = telegram_answerer.ask(question, handlers.question_lang(question, menu_lang))
-        for part in handlers.split_html(reply.html):
+        for part in telegram_html.split_html(reply.html):
             assert_fits_telegram(part)
         keyboard = handlers.topic_keyboard(reply.suggestions, reply.lang, columns=1)
         for row in keyboard.inline_keyboard:

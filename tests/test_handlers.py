@@ -12,7 +12,7 @@ from fake_bot_api import BotApiError, check_text, parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import charts, handlers, texts
+from bot import charts, handlers, telegram_html, texts
 from bot.answerer import Answerer
 from bot.app import Redactor
 
@@ -37,21 +37,21 @@ def normalised(text: str) -> str:
 @given(pieces=st.lists(PIECES, min_size=1, max_size=80), limit=st.integers(min_value=80, max_value=400))
 def test_split_html_keeps_every_part_valid_within_the_limit_and_loses_nothing(pieces: list[str], limit: int) -> None:
     text = "".join(pieces)
-    chunks = handlers.split_html(text, limit)
+    chunks = telegram_html.split_html(text, limit)
     for chunk in chunks:
-        assert handlers._units(chunk) <= limit
+        assert telegram_html.units(chunk) <= limit
         parse_html(chunk)  # balanced, known tags, no bare < or &, as Telegram requires
     assert normalised("".join(parse_html(c) for c in chunks)) == normalised(parse_html(text))
 
 
 def test_split_html_prefers_paragraph_breaks() -> None:
     paragraphs = [f"<b>Part {n}</b>\n" + "word " * 30 for n in range(6)]
-    chunks = handlers.split_html("\n\n".join(p.strip() for p in paragraphs), 400)
+    chunks = telegram_html.split_html("\n\n".join(p.strip() for p in paragraphs), 400)
     assert len(chunks) > 1 and all(chunk.startswith("<b>Part") for chunk in chunks)
 
 
 def test_split_html_leaves_a_short_text_alone() -> None:
-    assert handlers.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
+    assert telegram_html.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
 
 
 # --- the answers the bot sends ----------------------------------------------------------------
@@ -74,7 +74,7 @@ def test_menus_and_long_texts_are_valid_telegram_html(telegram_answerer: Answere
         handlers.about_text(telegram_answerer, lang),
     ):
         check_text(text, "HTML")
-    for chunk in handlers.split_html(handlers.sources_text(telegram_answerer, lang)):
+    for chunk in telegram_html.split_html(handlers.sources_text(telegram_answerer, lang)):
         check_text(chunk, "HTML")
     with pytest.raises(BotApiError):
         check_text("<script>x</script>", "HTML")
@@ -157,7 +157,7 @@ def test_every_chart_caption_is_valid_html_within_the_caption_limit(telegram_ans
     for breakdown in charts.chart_ids(data):
         caption = handlers.chart_caption(data, breakdown, lang)
         visible = parse_html(caption)
-        assert 0 < handlers._units(visible) <= handlers.CAPTION_CHARS
+        assert 0 < telegram_html.units(visible) <= handlers.CAPTION_CHARS
         assert visible.startswith(charts.describe(data, breakdown, lang).title + "\n")
         assert ("출처" if lang == "ko" else "Source") in visible and '<a href="https://' in caption
 
@@ -168,7 +168,7 @@ def test_a_caption_too_long_for_telegram_is_cut(telegram_answerer: Answerer) -> 
     data = dataclasses.replace(data, breakdowns={**data.breakdowns, "sex": long})
     for lang in ("en", "ko"):
         visible = parse_html(handlers.chart_caption(data, "sex", lang))
-        assert visible.endswith("…") and handlers._units(visible) <= handlers.CAPTION_CHARS
+        assert visible.endswith("…") and telegram_html.units(visible) <= handlers.CAPTION_CHARS
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
