@@ -458,7 +458,7 @@ class Matcher:
                 first_failure = first_failure or ("unexplained", f"{explained:.2f}")
             else:
                 intent = self.data.intents[chosen]
-                mine = tuple(e for e in entities if e.breakdown in intent.breakdowns)
+                mine = self._most_specific(tuple(e for e in entities if e.breakdown in intent.breakdowns))
                 return Match(lang, chosen, confidence, candidates, mine)
         reason, detail = first_failure or ("unexplained", None)
         return Match(lang, None, confidence, candidates, entities, declined=reason, detail=detail)
@@ -621,6 +621,14 @@ class Matcher:
             parent: Finding | None = self.data.findings.get(current.parent or "")
             current = self.data.breakdowns.get(parent.breakdown) if parent and parent.breakdown else None
         return out
+
+    def _most_specific(self, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+        """Of categories in nested breakdowns ("of those arrested abroad, how many in Russia?"), the innermost."""
+        return tuple(
+            e
+            for e in entities
+            if not any(o.breakdown != e.breakdown and e.breakdown in self._lineage(o.breakdown) for o in entities)
+        )
 
     def _owns_any(self, candidates: tuple[Candidate, ...], entities: tuple[Entity, ...]) -> bool:
         """Whether one of the two best topics answers a breakdown the question names (else the question is

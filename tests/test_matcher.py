@@ -115,3 +115,9 @@ def test_confidence_is_between_0_and_100(matcher):
     for question in ["mss", "zzzz", "", "x" * 10_000, "😀" * 50]:
         match = matcher.match(question)
         assert 0 <= match.confidence <= 100
+
+
+def test_nested_categories_narrow_to_the_innermost(matcher):
+    match = matcher.match("of the victims arrested abroad, how many were held in russia")
+    assert match.intent == "arrest_location"
+    assert match.entity is not None and match.entity.category == "russia"
