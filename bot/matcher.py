@@ -300,6 +300,7 @@ class Matcher:
         self.known_numbers = self._known_numbers()
         self.intent_of_breakdown = {b: i.id for i in data.intents.values() for b in i.breakdowns}
         self.generic = frozenset(data.generic_words)
+        self.template_findings = {i.id: frozenset(i.finding_ids()) for i in data.intents.values()}
 
     # --- building ----------------------------------------------------------------------------
 
@@ -363,7 +364,7 @@ class Matcher:
             for term in f.terms.get(lang, ())
         ]
         figures = []
-        for finding_id in re.findall(r"\{([a-z0-9_]+)", intent.template.get("en", "")):
+        for finding_id in intent.finding_ids():
             f = self.data.findings.get(finding_id)
             if f and f.count is not None and f.base is not None:
                 figures.append(f"{f.count} {f.base}" + (f" {f.percent:.1f} %" if f.percent is not None else ""))
@@ -648,9 +649,7 @@ class Matcher:
 
     def _related(self, a: str, b: str) -> bool:
         """Topics that answer with the same figures (so a near tie between them is harmless)."""
-        ta, tb = self.data.intents[a].template, self.data.intents[b].template
-        fa = set(re.findall(r"\{([a-z0-9_]+)", ta.get("en", "")))
-        fb = set(re.findall(r"\{([a-z0-9_]+)", tb.get("en", "")))
+        fa, fb = self.template_findings[a], self.template_findings[b]
         return bool(fa & fb) and (fa <= fb or fb <= fa)
 
     # --- suggestions -------------------------------------------------------------------------

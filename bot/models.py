@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LANGS: tuple[str, ...] = ("en", "ko")
@@ -71,6 +72,10 @@ class Intent:
     examples: dict[str, tuple[str, ...]]
     breakdowns: tuple[str, ...] = ()
     headline: bool = False
+
+    def finding_ids(self) -> tuple[str, ...]:
+        """The findings its (English) template names, in order: {id} and {id.attr} placeholders."""
+        return tuple(dict.fromkeys(re.findall(r"\{([a-z0-9_]+)(?:\.[a-z]+)?\}", self.template.get("en", ""))))
 
 
 @dataclass(frozen=True)
