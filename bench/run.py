@@ -1231,7 +1231,8 @@ def write_report(
         "",
         "The baselines' cut-offs were picked to maximise accuracy on the very sets they are scored on, so their "
         "figures are an upper bound (optimistic); the matcher's own thresholds were also tuned on these sets "
-        "(a grid of values evaluated with `bot.evaluate`), but once, for both languages' accuracy and wrong-answer rate together. The baselines "
+        "(a grid of values evaluated with `bot.evaluate`), but once, for both languages' accuracy and wrong-answer "
+        "rate together. The baselines "
         "see only the topic and out-of-scope examples; the matcher also indexes the category terms and the figures "
         "of each topic, and has the synonym table, the number check and the cross-tabulation check.",
         "",
