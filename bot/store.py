@@ -30,10 +30,15 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def compile_data(data_dir: Path) -> Dataset:
+    """data_dir validated, with its statistics computed: what build writes, without writing it."""
+    data = sources.load(data_dir)
+    return replace(data, stats=stats.compute(data))
+
+
 def build(data_dir: Path, db_path: Path) -> Dataset:
     """Validate data_dir, then write db_path atomically: a failed build never replaces a good database."""
-    data = sources.load(data_dir)
-    data = replace(data, stats=stats.compute(data))
+    data = compile_data(data_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=".db", dir=db_path.parent)
     os.close(fd)

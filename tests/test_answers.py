@@ -6,16 +6,14 @@ import re
 
 import pytest
 
-from bot import sources, stats
+from bot import store
 from bot.answers import Writer
 from bot.config import PACKAGE_DATA
 
 
 @pytest.fixture(scope="module")
 def writer():
-    data = sources.load(PACKAGE_DATA)
-    data = type(data)(**{**data.__dict__, "stats": stats.compute(data)})
-    return Writer(data)
+    return Writer(store.compile_data(PACKAGE_DATA))
 
 
 def _f(writer, finding_id):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from support import PROJECT
 
-from bot import sources, stats
+from bot import store
 from bot.config import PACKAGE_DATA
 from bot.evaluate import evaluate, format_report, load_set
 from bot.matcher import Matcher
@@ -19,8 +19,7 @@ MINIMUM = {"en": (200, 50), "ko": (100, 25)}  # questions, of which must-decline
 
 @pytest.fixture(scope="module")
 def matcher():
-    data = sources.load(PACKAGE_DATA)
-    return Matcher(type(data)(**{**data.__dict__, "stats": stats.compute(data)}))
+    return Matcher(store.compile_data(PACKAGE_DATA))
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

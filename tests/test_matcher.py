@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot import sources, stats
+from bot import store
 from bot.config import PACKAGE_DATA
 from bot.matcher import Matcher, Normaliser, clean, detect_language
 
 
 @pytest.fixture(scope="module")
 def matcher():
-    data = sources.load(PACKAGE_DATA)
-    return Matcher(type(data)(**{**data.__dict__, "stats": stats.compute(data)}))
+    return Matcher(store.compile_data(PACKAGE_DATA))
 
 
 def test_clean_folds_width_case_controls_and_punctuation():
