@@ -26,14 +26,19 @@ def _settings() -> Settings:
         sys.exit(2)
 
 
+def _refuse(settings: Settings, exc: DataError) -> None:
+    """Exit 1 naming the data file (with its folder), the entry and the problem."""
+    click.echo(f"error: data is not valid: {settings.data_dir / exc.file}: {str(exc).split(': ', 1)[1]}", err=True)
+    sys.exit(1)
+
+
 def _answerer(settings: Settings):  # -> Answerer, imported lazily to keep `--help` fast
     from .answerer import Answerer
 
     try:
         return Answerer.from_paths(settings.data_dir, settings.db_path)
     except DataError as exc:
-        click.echo(f"error: data is not valid: {settings.data_dir / exc.file}: {str(exc).split(': ', 1)[1]}", err=True)
-        sys.exit(1)
+        _refuse(settings, exc)
     except (OSError, store.sqlite3.Error) as exc:
         click.echo(f"error: cannot open the database {settings.db_path}: {exc}", err=True)
         sys.exit(1)
@@ -59,8 +64,7 @@ def build() -> None:
     try:
         data = store.build(settings.data_dir, settings.db_path)
     except DataError as exc:
-        click.echo(f"error: data is not valid: {settings.data_dir / exc.file}: {str(exc).split(': ', 1)[1]}", err=True)
-        sys.exit(1)
+        _refuse(settings, exc)
     click.echo(
         f"built {settings.db_path}: {len(data.findings)} findings, {len(data.breakdowns)} breakdowns, "
         f"{len(data.stats)} statistics, {len(data.intents)} topics, {len(data.sources)} sources"
