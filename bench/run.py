@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = ROOT / "tests" / "labelled"
+LABELLED = ROOT / "data" / "labelled"
 PYTHON = sys.executable
 RUN = Path(__file__).resolve()
 LANG_SETS = ("en", "ko")

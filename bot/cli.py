@@ -15,7 +15,7 @@ from .export import export_command
 from .sources import DataError
 from .unanswered import unanswered_command
 
-LABELLED_DIR = config.PACKAGE_DATA.parent / "tests" / "labelled"
+LABELLED_DIR = config.PACKAGE_DATA / "labelled"
 
 
 def _settings() -> Settings:
@@ -135,7 +135,7 @@ def chat(lang: str | None) -> None:
     "set_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Folder with en.yaml and ko.yaml (default: tests/labelled).",
+    help="Folder with en.yaml and ko.yaml (default: data/labelled).",
 )
 @click.option("--quiet", is_flag=True, help="Leave out the list of confusions.")
 def evaluate(langs: tuple[str, ...], set_dir: Path | None, quiet: bool) -> None:

@@ -1,4 +1,4 @@
-"""Measure the matcher on the labelled question sets in tests/labelled (like `rasa test nlu`)."""
+"""Measure the matcher on the labelled question sets in data/labelled (like `rasa test nlu`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The matcher measured on the labelled question sets (tests/labelled), against the bar users need.
+"""The matcher measured on the labelled question sets (data/labelled), against the bar users need.
 
 The sets were written as journalists and advocates ask, independently of the topics' training examples;
-they measure the matcher, and are never tuned to (see tests/labelled/README.md).
+they measure the matcher, and are never tuned to (see data/labelled/README.md).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def matcher():
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_labelled_set_is_big_enough(lang):
-    items = load_set(PROJECT / "tests" / "labelled" / f"{lang}.yaml")
+    items = load_set(PROJECT / "data" / "labelled" / f"{lang}.yaml")
     total, decline = MINIMUM[lang]
     assert len(items) >= total
     assert sum(item.intent is None for item in items) >= decline
@@ -33,7 +33,7 @@ def test_labelled_set_is_big_enough(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_matcher_meets_the_bar(matcher, lang):
-    report = evaluate(matcher, load_set(PROJECT / "tests" / "labelled" / f"{lang}.yaml"), lang)
+    report = evaluate(matcher, load_set(PROJECT / "data" / "labelled" / f"{lang}.yaml"), lang)
     summary = format_report(report)
     assert report.accuracy >= 0.95, summary
     assert report.wrong_rate <= 0.01, summary
@@ -42,7 +42,7 @@ def test_matcher_meets_the_bar(matcher, lang):
 
 def test_labels_name_real_topics(matcher):
     for lang in ("en", "ko"):
-        for item in load_set(PROJECT / "tests" / "labelled" / f"{lang}.yaml"):
+        for item in load_set(PROJECT / "data" / "labelled" / f"{lang}.yaml"):
             for intent in (item.intent, *item.accept):
                 assert intent is None or intent in matcher.data.intents, item
             if item.entity:

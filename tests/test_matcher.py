@@ -1,6 +1,6 @@
 """The matcher: normalisation, synonyms, typos, particles, entities, and declining what the report lacks.
 
-Questions here are written for these tests; the labelled sets (tests/labelled) measure the matcher as a
+Questions here are written for these tests; the labelled sets (data/labelled) measure the matcher as a
 whole in test_evaluation.py.
 """
 
