@@ -222,8 +222,9 @@ class Method:
 
 def report_for(lang: str, items: list[Any], predictions: list[tuple[str | None, float]]) -> Any:
     """A bot.evaluate.Report over predictions, so correct/wrong/declined are counted exactly as `nkbot eval`."""
-    from bot.evaluate import Outcome, Report
     from bot.matcher import Match
+
+    from bot.evaluate import Outcome, Report
 
     report = Report(lang)
     for item, (intent, score) in zip(items, predictions, strict=True):
@@ -288,9 +289,8 @@ def ours(answerer: Any) -> list[Method]:
 
 def rapidfuzz_baseline(data: Any, sets: dict[str, list[Any]]) -> Method:
     """(a) rapidfuzz.process.extractOne over every topic example of the question's language."""
-    from rapidfuzz import fuzz, process, utils
-
     from bot.matcher import detect_language
+    from rapidfuzz import fuzz, process, utils
 
     choices: dict[str, list[str]] = {}
     owners: dict[str, list[str]] = {}
@@ -329,11 +329,10 @@ def rapidfuzz_baseline(data: Any, sets: dict[str, list[Any]]) -> Method:
 
 def tfidf_baseline(data: Any, sets: dict[str, list[Any]]) -> Method:
     """(b) TF-IDF + logistic regression, one model per language, out-of-scope examples as a decline class."""
+    from bot.matcher import detect_language
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
-
-    from bot.matcher import detect_language
 
     models = {}
     for lang in LANG_SETS:

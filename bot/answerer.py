@@ -1,22 +1,30 @@
-"""The answerer: a question in, a sourced answer (or a clear decline) out. Knows nothing of Telegram."""
+"""The answerer: a question in, a sourced answer, a claim's verdict, small talk or a clear decline out.
+
+It owns the language policy (match in the question's language, answer in the one asked for), follow-ups
+within a conversation, and reloading a rebuilt database. It knows nothing of Telegram or click.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from . import store
+from . import build, store
 from .answers import Reply, SourceRef, Topic, Writer
-from .matcher import DEFAULT_TUNING, Match, Matcher, Tuning, detect_language
+from .conversation import Conversation
+from .matching import Match, Matcher, detect_language
+from .matching.claims import Verdict, judge
+from .matching.followup import resolve
 from .models import LANGS, Dataset
-from .unanswered import UnansweredLog
-
-MAX_QUESTION_CHARS = 4096  # Telegram's own message limit; anything longer is cut before matching
-
 
 log = logging.getLogger(__name__)
+LATIN = re.compile(r"[A-Za-z]")
+
+OnDecline = Callable[[str, Match], None]
 
 
 class Answerer:
@@ -25,24 +33,31 @@ class Answerer:
     Built from a database file, it notices when `nkbot build` replaces that file and loads the new one
     (checked at most every `check_every` seconds, or at once with `refresh(force=True)`, e.g. on SIGHUP),
     so updated figures take effect without a restart; a file that fails to load leaves the old one serving.
+    `on_decline` hears of every declined question (the opt-in log of unanswered questions).
     """
 
     def __init__(
-        self, data: Dataset, tuning: Tuning = DEFAULT_TUNING, db_path: Path | None = None, check_every: float = 2.0
+        self,
+        data: Dataset,
+        db_path: Path | None = None,
+        check_every: float = 2.0,
+        on_decline: OnDecline | None = None,
+        matcher: Matcher | None = None,
     ) -> None:
-        self.tuning = tuning
         self.db_path = db_path
         self.check_every = check_every
-        self._state = (data, Matcher(data, tuning), Writer(data))
+        self.on_decline = on_decline
+        self._state = (data, matcher or Matcher(data), Writer(data))
         self._stamp = _stamp(db_path)
         self._checked = time.monotonic()
-        self.unanswered: UnansweredLog | None = None  # opt-in: declined questions, nothing about who asked
 
     @classmethod
-    def from_paths(cls, data_dir: Path, db_path: Path, check_every: float = 2.0) -> Answerer:
+    def from_paths(
+        cls, data_dir: Path, db_path: Path, check_every: float = 2.0, on_decline: OnDecline | None = None
+    ) -> Answerer:
         """Build the database if it is missing or stale, then load it read-only."""
-        store.ensure(data_dir, db_path)
-        return cls(store.load(db_path), db_path=db_path, check_every=check_every)
+        build.ensure(data_dir, db_path)
+        return cls(store.load(db_path), db_path=db_path, check_every=check_every, on_decline=on_decline)
 
     @property
     def data(self) -> Dataset:
@@ -66,7 +81,7 @@ class Answerer:
             return False
         try:
             data = store.load(self.db_path)
-            state = (data, Matcher(data, self.tuning), Writer(data))
+            state = (data, Matcher(data), Writer(data))
         except Exception:  # a half-written or foreign file must never take the bot down
             log.exception("could not load %s; still serving the previous database", self.db_path)
             self._stamp = stamp
@@ -75,30 +90,66 @@ class Answerer:
         log.info("loaded %s: %d findings, %d topics", self.db_path, len(data.findings), len(data.intents))
         return True
 
-    def ask(self, question: str, lang: str | None = None) -> Reply:
-        """Answer a free-text question; `lang` forces the answer language (default: from the question)."""
+    def ask(self, question: str, lang: str | None = None, conversation: Conversation | None = None) -> Reply:
+        """Answer a free-text question. It is matched in its own language; `lang` chooses the answer's.
+        With a `conversation`, a follow-up is read against its last answer, and the answer is remembered."""
         self.refresh()
-        question = _clean_question(question)
-        match = self.matcher.match(question, lang if lang in LANGS else None)
-        if match.intent is None and self.unanswered is not None:
-            self.unanswered.record(question, match)
-        return self.reply(question, match)
+        question = question or ""
+        match = self.matcher.match(question)
+        now = time.monotonic()  # the clock Conversation uses
+        previous = conversation.recent(now) if conversation else None
+        if previous is not None:
+            match = resolve(self.matcher, question, match, previous) or match
+        reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
+        if reply.kind == "decline" and self.on_decline is not None:
+            self.on_decline(question, match)
+        if conversation is not None:
+            conversation.remember(reply.intent, reply.category, now)
+        return reply
 
-    def reply(self, question: str, match: Match) -> Reply:
-        lang = match.lang
+    def reply(self, question: str, match: Match, lang: str | None = None) -> Reply:
+        """The Reply for a match: the topic's answer (narrowed to a category it names, with the verdict on any
+        figure the question states), small talk, or a decline with its reason and the closest topics."""
+        lang = lang if lang in LANGS else match.lang
+        if match.smalltalk and match.intent is None:
+            return self.writer.smalltalk(question, lang, match.smalltalk, match.confidence)
         if match.intent is None:
             says = None
             if match.out_of_scope and match.out_of_scope in self.data.out_of_scope:
                 says = self.data.out_of_scope[match.out_of_scope].says[lang]
+            verdict = Verdict("not_in_report", match.numbers.stated[0]) if match.numbers.stated else None
             return self.writer.decline(
-                question, lang, match.declined, says, match.detail, self.matcher.suggestions(match), match.confidence
+                question,
+                lang,
+                match.declined,
+                says,
+                match.detail,
+                self.matcher.suggestions(match),
+                match.confidence,
+                verdict,
             )
         intent = self.data.intents[match.intent]
         entity = match.entity
+        whole = self.writer.answer(intent, lang, question, match.confidence)
+        reply = whole
         if entity is not None:
-            finding = self.data.findings[entity.finding]
-            return self.writer.category_answer(intent, finding, lang, question, match.confidence)
-        return self.writer.answer(intent, lang, question, match.confidence)
+            reply = self.writer.category_answer(
+                intent, self.data.findings[entity.finding], lang, question, match.confidence
+            )
+        verdict = self._verdict(match, reply)
+        if verdict and verdict.kind == "not_in_report":
+            return self.writer.count_not_published(question, lang, self.data.findings[verdict.finding or ""], verdict)
+        if verdict and verdict.kind == "differs" and entity is not None:
+            # "Reuters says almost 40% were caught fleeing": the figure quoted is that of the group the category
+            # belongs to (all escape-related cases), not the category's; never a sibling category's.
+            broader = self._verdict(match, whole)
+            if broader and broader.kind != "differs" and broader.finding in self.data.ancestors(entity.finding):
+                reply, verdict = whole, broader
+        return self.writer.with_verdict(reply, verdict) if verdict else reply
+
+    def _verdict(self, match: Match, reply: Reply) -> Verdict | None:
+        findings = [self.data.findings[f] for f in reply.facts]
+        return judge(match.numbers.stated, findings, self.data, self.matcher.known.get(match.intent or "", frozenset()))
 
     def topic(self, intent_id: str, lang: str = "en") -> Reply | None:
         """The answer for one topic, as a deep link or a button asks for it; None for an unknown id."""
@@ -107,6 +158,13 @@ class Answerer:
         if intent is None:
             return None
         return self.writer.answer(intent, lang if lang in LANGS else "en", "", 100)
+
+    def resolve_topic(self, argument: str, menu: str) -> Reply:
+        """What a command's argument is about (/chart, /quote): a topic id, answered in the menu language, else
+        the answer to the argument as a question (in its own language); a decline when neither."""
+        key = argument.strip().lower()
+        reply = self.topic(key, menu) if key in self.data.intents else None
+        return reply or self.ask(argument, answer_language(argument, menu))
 
     def quote(self, intent_id: str, lang: str = "en") -> str | None:
         """A topic's figure as a citation for an article, in plain text; None for an unknown id."""
@@ -120,20 +178,19 @@ class Answerer:
     def search(self, query: str, lang: str | None = None, limit: int = 5) -> list[Reply]:
         """Answers worth offering for a partial query (inline mode): best first, never a decline."""
         self.refresh()
-        query = _clean_question(query)
         if not query.strip():
             lang = lang if lang in LANGS else "en"
             return [r for t in self.topics(lang, headline_only=True) if (r := self.topic(t.id, lang))][:limit]
-        match = self.matcher.match(query, lang if lang in LANGS else None)
+        proposal = self.matcher.propose(query)
+        match = self.matcher.decide(proposal)
         replies: list[Reply] = []
         if match.intent is not None:
-            replies.append(self.reply(query, match))
-        threshold = self.matcher.tuning.threshold_for(match.lang)
-        if match.declined in {"ambiguous", None}:
+            replies.append(self.reply(query, match, lang))
+        if proposal.rule is None and match.kind != "smalltalk":
             for c in match.candidates:
-                if c.out_of_scope or c.score < threshold or c.id == match.intent:
+                if c.out_of_scope or c.id == match.intent or c.score < SEARCH_SCORE:
                     continue
-                reply = self.topic(c.id, match.lang)
+                reply = self.topic(c.id, lang if lang in LANGS else match.lang)
                 if reply:
                     replies.append(reply)
         return replies[:limit]
@@ -150,6 +207,17 @@ class Answerer:
         return detect_language(text)
 
 
+def answer_language(question: str, fallback: str) -> str:
+    """The language to answer in: a Korean question in Korean, one with Latin letters in English; with neither
+    (emoji, digits only), `fallback`, the language of the asker's menus."""
+    if detect_language(question) == "ko":
+        return "ko"
+    return "en" if LATIN.search(question) else fallback
+
+
+SEARCH_SCORE = 50.0  # inline mode also offers close runners-up scoring at least this (0-100)
+
+
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:
     """What identifies one version of the file: a rebuild replaces it (new inode, size or mtime)."""
     try:
@@ -157,7 +225,3 @@ def _stamp(path: Path | None) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns) if st else None
-
-
-def _clean_question(question: str | None) -> str:
-    return (question or "")[:MAX_QUESTION_CHARS]

@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .answers import UI, Writer
+from .answers import Reply, Writer, join_sources
 from .models import LANGS, Dataset, Finding
+from .wording import say
 
 if TYPE_CHECKING:  # matplotlib is imported lazily, inside the functions, so `import bot` stays fast
     from matplotlib.backend_bases import RendererBase
@@ -31,23 +32,6 @@ FONT_HINT = "no Korean font for the charts: pip install koreanize-matplotlib (or
 
 INK, MUTED, TRACK, RULE = "#1b1f24", "#59636e", "#e9edf1", "#d0d7de"
 BAR, CONTEXT_BAR, PALE = "#1f5a8a", "#6c7a89", "#c5d6e6"
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "base": "Of {base} {label}",
-        "percent_only": "share only, no count published",
-        "derived": "* share computed from the report's counts",
-        "derived_context": "* share computed from the published counts",
-        "partial": "Only the published categories are shown.",
-    },
-    "ko": {
-        "base": "{label} {base}{counter} 기준",
-        "percent_only": "비율만 공개",
-        "derived": "* 비율은 보고서 수치로 계산",
-        "derived_context": "* 비율은 공개 수치로 계산",
-        "partial": "공개된 범주만 표시했습니다.",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -81,28 +65,41 @@ def chart_ids(data: Dataset) -> list[str]:
     return [b.id for b in data.breakdowns.values() if data.categories(b.id)]
 
 
+def chart_for(reply: Reply, data: Dataset) -> str | None:
+    """The breakdown whose chart goes with an answer: for an answer about one category, its breakdown; for a
+    topic, the first of its breakdowns that has a chart; None for a decline or a topic without breakdowns."""
+    intent = data.intents.get(reply.intent or "")
+    if intent is None or not intent.breakdowns:
+        return None
+    charted = chart_ids(data)
+    if reply.category:
+        for finding_id in reply.facts:
+            finding = data.findings.get(finding_id)
+            if finding and finding.category == reply.category and finding.breakdown in charted:
+                return finding.breakdown
+    return next((b for b in intent.breakdowns if b in charted), None)
+
+
 def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
     """The chart's texts and numbers: title, base, one bar per category (largest first), notes, source line."""
     _check(data, breakdown_id, lang)
     breakdown = data.breakdowns[breakdown_id]
     members = data.categories(breakdown_id)
-    words = WORDS[lang]
     context = bool(members) and all(f.is_context for f in members)
     bars = [_bar(data, f, lang) for f in members]
     bars.sort(key=lambda b: -b.share)  # stable: ties keep the order of findings.yaml
-    subtitle = words["base"].format(base=breakdown.base, **_base_words(data, breakdown_id, members, lang))
+    subtitle = say(lang, "chart_base", base=breakdown.base, **_base_words(data, breakdown_id, members, lang))
     if context:
-        subtitle = f"{subtitle} · {UI[lang]['context']}"
+        subtitle = f"{subtitle} · {say(lang, 'context')}"
     notes = []
     if breakdown.note.get(lang):
         notes.append(breakdown.note[lang])
     elif not breakdown.exhaustive:
-        notes.append(words["partial"])
+        notes.append(say(lang, "chart_partial"))
     if any(b.derived for b in bars):
-        notes.append(words["derived_context" if context else "derived"])
+        notes.append(say(lang, "shares_derived_context_note" if context else "shares_derived_note"))
     refs, prefix = Writer(data).source_line(members, lang, context)
-    joiner = f" {UI[lang]['and']} "
-    source = f"{prefix} {joiner.join(r.label for r in refs)}".strip()
+    source = f"{prefix} {join_sources(refs, lang, 'labels')}".strip()
     return Chart(breakdown_id, lang, breakdown.title[lang], subtitle, tuple(bars), tuple(notes), source, context)
 
 
@@ -129,7 +126,7 @@ def _bar(data: Dataset, f: Finding, lang: str) -> Bar:
     stat = data.stats.get((f.id, "share_of_base"))
     share = f.percent if f.percent is not None else (stat.value if stat else 0.0)
     if f.percent_only:
-        text = f"{share:.1f}% ({WORDS[lang]['percent_only']})"
+        text = f"{share:.1f}% ({say(lang, 'chart_percent_only')})"
         return Bar(f.id, f.label[lang], share, text, percent_only=True, derived=False)
     derived = bool(stat and stat.derived)
     count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
@@ -361,10 +358,10 @@ class ChartCache:
 def render_all(directory: Path, data: Dataset | None = None) -> list[Path]:
     """Render every chart in every language into directory/<breakdown>-<lang>.png (the README's pictures)."""
     if data is None:
-        from . import config, store
+        from . import build, config, store
 
         settings = config.from_env()
-        store.ensure(settings.data_dir, settings.db_path)
+        build.ensure(settings.data_dir, settings.db_path)
         data = store.load(settings.db_path)
     directory.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,13 +1,11 @@
-"""`nkbot explore`: browse the built database in Datasette, read-only (the optional `explore` extra)."""
+"""The built database in Datasette, read-only, with data/metadata.yml (`nkbot explore`; the `explore` extra)."""
 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import yaml
 
 from .config import PACKAGE_DATA
@@ -53,25 +51,3 @@ def serve(ds: Any, host: str, port: int) -> None:
 
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on")
-
-
-@click.command(name="explore")
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def explore_command(port: int, host: str) -> None:
-    """Browse the database in Datasette: every table, column descriptions and named queries, read-only.
-
-    Needs the optional extra: pip install -e '.[explore]'
-
-    Example: nkbot explore --port 8001
-    """
-    if not datasette_installed():
-        click.echo(INSTALL_HINT, err=True)
-        sys.exit(1)
-    from .cli import _answerer, _settings  # imported here: cli.py imports this module to register the command
-
-    settings = _settings()
-    _answerer(settings)  # builds the database when it is missing or stale, and reports bad data like every command
-    ds = make_datasette(settings.db_path, metadata_path(settings.data_dir))
-    click.echo(f"Serving {settings.db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    serve(ds, host, port)

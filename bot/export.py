@@ -1,14 +1,10 @@
-"""`nkbot export`: every figure as one CSV or JSON table, with its numbers, flags and sources."""
+"""Every figure as one CSV or JSON table, with its numbers, flags and sources (`nkbot export`)."""
 
 from __future__ import annotations
 
 import csv
 import json
-import sys
-from pathlib import Path
 from typing import Any, TextIO
-
-import click
 
 from .answers import Writer
 from .models import Dataset
@@ -96,30 +92,3 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(value)
     return value
-
-
-@click.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Output format.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write to FILE instead of standard output.",
-)
-def export_command(fmt: str, output: Path | None) -> None:
-    """Write every figure as a table: count, base, published percentage, computed share, derived flag, period,
-    breakdown and the outlets cited for it (names and URLs).
-
-    Example: nkbot export --format csv --output figures.csv
-    """
-    from .cli import _answerer, _settings  # imported here: cli.py imports this module to register the command
-
-    data = _answerer(_settings()).data
-    if output is None:
-        write(data, fmt, sys.stdout)
-        sys.stdout.flush()
-        return
-    with output.open("w", encoding="utf-8", newline="") as out:
-        write(data, fmt, out)
-    click.echo(f"wrote {len(data.findings)} figures to {output}", err=True)

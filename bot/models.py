@@ -10,6 +10,10 @@ LANGS: tuple[str, ...] = ("en", "ko")
 # A text in each supported language, e.g. {"en": "...", "ko": "..."}.
 Text = dict[str, str]
 
+# The one placeholder grammar of intents.yaml templates: {finding}, {finding.attr} or {list:breakdown}.
+FIELD = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDER = re.compile(r"^(?:list:(?P<breakdown>[a-z0-9_]+)|(?P<finding>[a-z0-9_]+)(?:\.(?P<attr>[a-z]+))?)$")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -20,6 +24,16 @@ class Source:
     date: str | None
     url: str
     lang: str
+
+
+@dataclass(frozen=True)
+class PublishedAs:
+    """Another form in which an outlet published a figure: "80%" (Reuters), "8 out of 10" (TJWG)."""
+
+    value: float  # a percentage for unit percent (8 out of 10 -> 80), else the number
+    unit: str  # percent | years | count
+    by: tuple[str, ...]  # source ids
+    rounded: bool = True  # False: the figure itself in another form ("every 4.5 years")
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,8 @@ class Finding:
     label: Text = field(default_factory=dict)
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     counter: str = "명"  # Korean counter word for count and base
+    published_as: tuple[PublishedAs, ...] = ()
+    related: tuple[str, ...] = ()  # findings an answer about this category also gives ("compared with…")
 
     @property
     def percent_only(self) -> bool:
@@ -61,6 +77,7 @@ class Breakdown:
     parent: str | None
     exhaustive: bool
     note: Text = field(default_factory=dict)
+    profile: bool = False  # it describes who the victims were (when, why, age, sex, relationship)
 
 
 @dataclass(frozen=True)
@@ -72,10 +89,12 @@ class Intent:
     examples: dict[str, tuple[str, ...]]
     breakdowns: tuple[str, ...] = ()
     headline: bool = False
+    subject: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words naming what the topic counts by
 
     def finding_ids(self) -> tuple[str, ...]:
         """The findings its (English) template names, in order: {id} and {id.attr} placeholders."""
-        return tuple(dict.fromkeys(re.findall(r"\{([a-z0-9_]+)(?:\.[a-z]+)?\}", self.template.get("en", ""))))
+        found = (PLACEHOLDER.match(f) for f in FIELD.findall(self.template.get("en", "")))
+        return tuple(dict.fromkeys(m["finding"] for m in found if m and m["finding"]))
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,54 @@ class OutOfScope:
     says: Text
     suggest: tuple[str, ...]
     examples: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """A greeting, thanks, or a question about the bot, and the short reply it gets (no figure)."""
+
+    id: str
+    reply: Text
+    examples: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class LanguageWords:
+    """One language's words that carry no topic, or that state or hedge a figure (data/language.yaml)."""
+
+    stopwords: frozenset[str] = frozenset()
+    endings: tuple[str, ...] = ()
+    cues: frozenset[str] = frozenset()
+    hedges: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()  # (number word, digits or "a/b")
+    compare: tuple[str, ...] = ()  # words that compare ("vs", "worse than", 보다)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report itself, as every answer cites it (data/report.yaml)."""
+
+    title: Text
+    publisher: Text
+    date: str  # YYYY-MM-DD
+    url: str
+    citation: Text  # the short form in source lines
+
+
+@dataclass(frozen=True)
+class Params:
+    """The matcher's learned and chosen parameters (data/decision.yaml, written by `nkbot tune`)."""
+
+    ranker: dict[str, float] = field(default_factory=dict)  # index.Weights fields
+    char_grams: dict[str, tuple[int, ...]] = field(default_factory=lambda: {"en": (3, 4), "ko": (2, 3)})
+    typo_cutoff: float = 84.0
+    entity_boost: float = 0.05
+    claim_boost: float = 0.1
+    oos_margin: float = 0.0
+    smalltalk_sure: float = 90.0
+    smalltalk_part: float = 85.0
+    decision: dict[str, float] = field(default_factory=dict)  # decide.FEATURES -> weight
+    threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -110,6 +177,32 @@ class Dataset:
     synonyms: dict[str, dict[str, tuple[str, ...]]]
     stats: dict[tuple[str, str], Stat] = field(default_factory=dict)
     generic_words: tuple[str, ...] = ()  # canonical words too common to mark a topic (synonyms.yaml `generic`)
+    smalltalk: dict[str, SmallTalk] = field(default_factory=dict)
+    language: dict[str, LanguageWords] = field(default_factory=dict)
+    report: Report | None = None
+    params: Params = field(default_factory=Params)
 
     def categories(self, breakdown: str) -> list[Finding]:
         return [f for f in self.findings.values() if f.breakdown == breakdown]
+
+    def ancestors(self, finding: str) -> list[str]:
+        """The findings a category is part of, innermost first (arrested_russia -> arrested_abroad -> victims_total)."""
+        out: list[str] = []
+        current = self.findings.get(finding)
+        while current and current.breakdown and current.breakdown in self.breakdowns:
+            parent = self.breakdowns[current.breakdown].parent
+            if not parent or parent in out:
+                break
+            out.append(parent)
+            current = self.findings.get(parent)
+        return out
+
+    def lineage(self, breakdown: str) -> set[str]:
+        """The breakdown and every breakdown it is nested in (arrest_country -> arrest_place)."""
+        out: set[str] = set()
+        current = self.breakdowns.get(breakdown)
+        while current and current.id not in out:
+            out.add(current.id)
+            parent = self.findings.get(current.parent or "")
+            current = self.breakdowns.get(parent.breakdown) if parent and parent.breakdown else None
+        return out

@@ -1,4 +1,4 @@
-"""An opt-in log of the questions the bot declined, kept with nothing about who asked; `nkbot unanswered`."""
+"""An opt-in log of the questions the bot declined, kept with nothing about who asked, and its summary."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import re
-import sys
 import threading
 import unicodedata
 from collections import Counter
@@ -16,13 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
-from . import config
-from .config import ConfigError
-
 if TYPE_CHECKING:  # the matcher (and rapidfuzz) stay unloaded for `nkbot --help`
-    from .matcher import Match
+    from .matching import Match
 
 logger = logging.getLogger(__name__)
 
@@ -199,51 +193,3 @@ def format_table(entries: list[Entry]) -> str:
         cells = [row[0].rjust(widths[0]), *(cell.ljust(w) for cell, w in zip(row[1:4], widths[1:], strict=True))]
         lines.append("  ".join([*cells, row[4]]).rstrip())
     return "\n".join(lines)
-
-
-@click.command(name="unanswered")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show this many questions.")
-@click.option(
-    "--log",
-    "log_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The log file (default: NKBOT_UNANSWERED_LOG).",
-)
-def unanswered_command(limit: int, log_path: Path | None) -> None:
-    """Summarise the opt-in log of declined questions, most frequent first, to see what to add to data/.
-
-    The log is off unless NKBOT_UNANSWERED_LOG names a file. It keeps the question's normalised text
-    (contact details and links redacted), its language, the hour, why the bot declined and the closest
-    topics; nothing about who asked.
-
-    Example: nkbot unanswered --limit 30
-    """
-    if log_path is None:
-        try:
-            log_path = config.from_env().unanswered_log
-        except ConfigError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-    if log_path is None:
-        click.echo(
-            "error: the unanswered log is off: set NKBOT_UNANSWERED_LOG to a file path (where the bot runs) "
-            "to record declined questions, or pass --log PATH",
-            err=True,
-        )
-        sys.exit(2)
-    if not log_path.exists():
-        click.echo(f"no declined questions logged yet at {log_path}")
-        return
-    try:
-        entries = summarise(log_path)
-    except OSError as exc:
-        click.echo(f"error: cannot read {log_path}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    if not entries:
-        click.echo(f"no declined questions logged yet at {log_path}")
-        return
-    total = sum(e.count for e in entries)
-    shown = entries[:limit]
-    click.echo(format_table(shown))
-    click.echo(f"\n{len(shown)} of {len(entries)} distinct questions shown; {total} declined questions in {log_path}")

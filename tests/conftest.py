@@ -23,8 +23,8 @@ from fake_bot_api import TOKEN, FakeBotApi
 from telegram.ext import Application
 
 from bot.answerer import Answerer
-from bot.app import PRODUCTION, Network, build_application, polling_options, webhook_options
 from bot.config import PACKAGE_DATA, Settings
+from bot.telegram.app import PRODUCTION, Network, build_application, polling_options, webhook_options
 
 
 def pytest_report_header() -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support import copy_data
 
-from bot import store
+from bot import build
 from bot.answerer import Answerer
 
 
@@ -35,7 +35,7 @@ def test_a_rebuilt_database_is_picked_up_without_restart(live):
     sources.write_text(
         sources.read_text(encoding="utf-8").replace("Radio Free Asia (Korean service)", "RFA Korean"), encoding="utf-8"
     )
-    store.build(data, db)
+    build.build(data, db)
     assert "RFA Korean" in answerer.ask("religion").text
 
 
@@ -53,7 +53,7 @@ def test_declined_questions_go_to_the_opt_in_log_and_answered_ones_do_not(live, 
     from bot.unanswered import UnansweredLog
 
     answerer, _, _ = live
-    answerer.unanswered = UnansweredLog(tmp_path / "unanswered.jsonl")
+    answerer.on_decline = UnansweredLog(tmp_path / "unanswered.jsonl").record
     answerer.ask("How many victims were executed? call me at +82 10 1234 5678")
     answerer.ask("mss share")
     lines = (tmp_path / "unanswered.jsonl").read_text(encoding="utf-8").splitlines()

@@ -6,14 +6,15 @@ import re
 
 import pytest
 
-from bot import store
+from bot import build
 from bot.answers import Writer
 from bot.config import PACKAGE_DATA
+from bot.telegram import render
 
 
 @pytest.fixture(scope="module")
 def writer():
-    return Writer(store.compile_data(PACKAGE_DATA))
+    return Writer(build.compile_data(PACKAGE_DATA))
 
 
 def _f(writer, finding_id):
@@ -55,7 +56,7 @@ def test_every_topic_answer_names_its_source_with_a_link(writer, lang):
         assert all(ref.url.startswith("http") for ref in reply.sources)
         assert ("Source" if lang == "en" else "출처") in reply.text
         assert "{" not in reply.body and "}" not in reply.body, intent.id
-        assert len(reply.html) < 4096
+        assert len(render.reply_html(reply)) < 4096
 
 
 def test_context_answers_say_they_are_context(writer):
@@ -76,8 +77,8 @@ def test_html_escapes_data_text(writer):
     from bot.answers import Reply
 
     reply = Reply("q", "en", "x", 90, "<b>title</b>", 'a < b & "c"')
-    assert reply.html.startswith("<b>&lt;b&gt;title&lt;/b&gt;</b>")
-    assert "a &lt; b &amp; &quot;c&quot;" in reply.html
+    assert render.reply_html(reply).startswith("<b>&lt;b&gt;title&lt;/b&gt;</b>")
+    assert "a &lt; b &amp; &quot;c&quot;" in render.reply_html(reply)
 
 
 def test_decline_offers_topics(writer):

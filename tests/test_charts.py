@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 from support import PROJECT
 
-from bot import charts, sources, store
-from bot.answers import REPORT
+from bot import build, charts, sources, store, wording
 from bot.config import PACKAGE_DATA
 from bot.models import LANGS
 
@@ -28,7 +27,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def data(tmp_path_factory):
     """The dataset as the bot reads it: built from data/ into a temporary database, then loaded."""
     db = tmp_path_factory.mktemp("charts") / "report.db"
-    store.build(PACKAGE_DATA, db)
+    build.build(PACKAGE_DATA, db)
     return store.load(db)
 
 
@@ -93,7 +92,7 @@ def test_percent_only_categories_show_a_share_and_no_count(data, lang):
         "reason_religion",
     }
     drawn = {t.get_text() for t in charts.figure(data, "reason", lang).findobj(lambda a: hasattr(a, "get_text"))}
-    words = charts.WORDS[lang]["percent_only"]
+    words = wording.WORDS[lang]["chart_percent_only"]
     for f in percent_only:
         bar = next(b for b in chart.bars if b.finding == f.id)
         assert bar.percent_only and bar.share == f.percent
@@ -136,9 +135,9 @@ def test_title_base_and_source_come_from_the_data(data, breakdown_id, lang):
     cited = {sid for f in members for sid in f.cite}
     assert any(data.sources[sid].publisher[lang] in chart.source for sid in cited)
     if chart.context:
-        assert REPORT[lang] not in chart.source
+        assert data.report.citation[lang] not in chart.source
     else:
-        assert REPORT[lang] in chart.source
+        assert data.report.citation[lang] in chart.source
 
 
 def test_subtitles_in_both_languages(data):

@@ -47,7 +47,7 @@ def test_ask_json_contract(built_env):
     result = run("ask", "--json", "bowibu share", env=built_env)
     assert result.returncode == 0
     obj = json.loads(result.stdout)
-    assert set(obj) == {"question", "lang", "intent", "confidence", "answer", "facts", "suggestions"}
+    assert set(obj) == {"question", "lang", "kind", "intent", "confidence", "answer", "facts", "suggestions", "verdict"}
     assert obj["question"] == "bowibu share" and obj["lang"] == "en"
     assert obj["intent"] == "mss_responsibility"
     assert isinstance(obj["confidence"], int) and 0 <= obj["confidence"] <= 100

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from support import copy_data
 
-from bot import explore, store
+from bot import build, explore, store
+from bot.cli import explore_command
 from bot.config import PACKAGE_DATA
-from bot.explore import explore_command
 
 METADATA = PACKAGE_DATA / "metadata.yml"
 TITLE = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["title"]
@@ -22,7 +22,7 @@ TITLE = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["title"]
 def built_db(tmp_path_factory):
     """A database built from data/ into a temporary folder, and the dataset it holds."""
     db = tmp_path_factory.mktemp("explore") / "report.db"
-    store.build(PACKAGE_DATA, db)
+    build.build(PACKAGE_DATA, db)
     return db, store.load(db)
 
 
@@ -111,7 +111,7 @@ async def test_named_query_with_a_parameter(ds, built_db):
 
 async def test_metadata_follows_a_database_with_another_name(tmp_path):
     db = tmp_path / "figures.db"
-    store.build(PACKAGE_DATA, db)
+    build.build(PACKAGE_DATA, db)
     instance = explore.make_datasette(db, METADATA)
     await instance.invoke_startup()
     rows = await query(instance, "/figures/percent_only_figures.json?_shape=array")

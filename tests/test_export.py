@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 from support import copy_data
 
-from bot import export, store
+from bot import build, export, store
+from bot.cli import export_command
 from bot.config import PACKAGE_DATA
-from bot.export import export_command
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     db = tmp_path_factory.mktemp("export") / "report.db"
-    store.build(PACKAGE_DATA, db)
+    build.build(PACKAGE_DATA, db)
     return store.load(db)
 
 

@@ -15,9 +15,10 @@ import pytest
 from fake_bot_api import FakeBotApi, user
 from telegram import Update
 
-from bot import texts
+from bot import wording
 from bot.answerer import Answerer
-from bot.app import Network
+from bot.telegram import render
+from bot.telegram.app import Network
 
 QUESTIONS = (
     "What share of disappearances is the MSS responsible for?",
@@ -26,7 +27,7 @@ QUESTIONS = (
     "How many victims were women?",
     "What will the weather be like in Pyongyang tomorrow?",  # a decline, with buttons
 )
-ERROR_TEXT = texts.TEXTS["en"]["error"]
+ERROR_TEXT = wording.WORDS["en"]["error"]
 # PTB's own RetryAfter.__init__ reads its deprecated int-valued `retry_after` (v22.2), which warns; nothing in the
 # bot touches it, and pyproject turns warnings into errors.
 RETRY_AFTER_WARNING = (
@@ -43,7 +44,7 @@ def ask(fake: FakeBotApi, answerer: Answerer, questions: tuple[str, ...], first_
     for k, question in enumerate(questions):
         chat_id = first_user + k
         fake.message(question, sender=user(chat_id))
-        expected[chat_id] = answerer.ask(question, "en").html
+        expected[chat_id] = render.reply_html(answerer.ask(question, "en"))
     return expected
 
 
@@ -208,7 +209,7 @@ async def test_refused_connections_are_waited_out_and_every_answer_arrives_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The API goes down while the bot holds an update it fetched; it comes back on the same port a while later."""
-    caplog.set_level(logging.WARNING, logger="bot.app")
+    caplog.set_level(logging.WARNING, logger="bot.telegram.app")
     network = replace(fast_network, retry_delays=(0.2,) * 40)  # keeps trying for 8 s
     async with start_bot(network) as app:
         port = fake_bot_api.port
@@ -228,7 +229,7 @@ async def test_refused_connections_are_waited_out_and_every_answer_arrives_once(
         await delivered(fake_bot_api, later)
         await fake_bot_api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 3001)
         await assert_still_answering(fake_bot_api, telegram_answerer)
-    assert answers_to(fake_bot_api, 3001) == [telegram_answerer.ask(QUESTIONS[0], "en").html]
+    assert answers_to(fake_bot_api, 3001) == [render.reply_html(telegram_answerer.ask(QUESTIONS[0], "en"))]
     for chat_id, text in later.items():
         assert answers_to(fake_bot_api, chat_id) == [text]
     assert ERROR_TEXT not in fake_bot_api.sent()

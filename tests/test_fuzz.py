@@ -14,13 +14,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram.constants import MessageLimit
 
-from bot import handlers, telegram_html, texts
-from bot.answerer import Answerer
-from bot.app import Network
+from bot import wording
+from bot.answerer import Answerer, answer_language
+from bot.telegram import handlers, render, split
+from bot.telegram.app import Network
 
 MAX_CHARS = 10_000
 INLINE_QUERY_CHARS = 256  # Telegram's limit on what is typed after @bot
-ERROR_TEXT = texts.TEXTS["en"]["error"]
+ERROR_TEXT = wording.WORDS["en"]["error"]
 # Words the matcher knows, and pieces that have broken text handling elsewhere, to mix with random text.
 TOKENS = (
     "MSS", "mss", "보위성", "China", "중국", "Russia", "victims", "피해자", "women", "cases", "interviewed", "share",
@@ -63,7 +64,7 @@ FUZZ = settings(
 
 def assert_fits_telegram(text: str) -> None:
     """At most 4096 UTF-16 units as sent, and HTML Telegram's parser accepts (the fake Bot API's own check)."""
-    assert telegram_html.units(text) <= MessageLimit.MAX_TEXT_LENGTH
+    assert split.units(text) <= MessageLimit.MAX_TEXT_LENGTH
     check_text(text, "HTML")
 
 
@@ -80,7 +81,7 @@ def test_the_matcher_and_the_answerer_take_any_text(telegram_answerer: Answerer,
     match = telegram_answerer.matcher.match(text, lang)
     assert match.lang in {"en", "ko"} and 0 <= match.confidence <= 100
     reply = telegram_answerer.ask(text, lang)
-    assert reply.html.strip() and reply.lang in {"en", "ko"}
+    assert render.reply_html(reply).strip() and reply.lang in {"en", "ko"}
     assert all(r.intent for r in telegram_answerer.search(text, lang))
 
 
@@ -94,15 +95,15 @@ def test_every_reply_the_handlers_would_send_fits_telegram(telegram_answerer: An
     """The handlers' own path: question_lang, ask, split_html, the buttons; inline: search and inline_article."""
     question = handlers.without_mention(text, BOT_USERNAME)
     for menu_lang in ("en", "ko"):
-        reply = telegram_answerer.ask(question, handlers.question_lang(question, menu_lang))
-        for part in telegram_html.split_html(reply.html):
+        reply = telegram_answerer.ask(question, answer_language(question, menu_lang))
+        for part in split.split_html(render.reply_html(reply)):
             assert_fits_telegram(part)
-        keyboard = handlers.topic_keyboard(reply.suggestions, reply.lang, columns=1)
+        keyboard = render.topic_keyboard(reply.suggestions, reply.lang, columns=1)
         for row in keyboard.inline_keyboard:
             assert all(len((button.callback_data or "").encode()) <= MAX_CALLBACK_DATA for button in row)
     query = text[:INLINE_QUERY_CHARS]
-    for k, found in enumerate(telegram_answerer.search(query, handlers.question_lang(query, "en"))):
-        article = handlers.inline_article(k, found)
+    for k, found in enumerate(telegram_answerer.search(query, answer_language(query, "en"))):
+        article = render.inline_article(k, found)
         assert_fits_telegram(article.input_message_content.message_text)
         assert len(article.id.encode()) <= MAX_CALLBACK_DATA and len(article.description) <= 100
 

@@ -12,9 +12,11 @@ from fake_bot_api import BotApiError, check_text, parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import charts, handlers, telegram_html, texts
-from bot.answerer import Answerer
-from bot.app import Redactor
+from bot import charts, wording
+from bot.answerer import Answerer, answer_language
+from bot.models import LANGS
+from bot.telegram import context, handlers, render, split
+from bot.telegram.app import Redactor
 
 # --- split_html --------------------------------------------------------------------------------
 
@@ -37,21 +39,21 @@ def normalised(text: str) -> str:
 @given(pieces=st.lists(PIECES, min_size=1, max_size=80), limit=st.integers(min_value=80, max_value=400))
 def test_split_html_keeps_every_part_valid_within_the_limit_and_loses_nothing(pieces: list[str], limit: int) -> None:
     text = "".join(pieces)
-    chunks = telegram_html.split_html(text, limit)
+    chunks = split.split_html(text, limit)
     for chunk in chunks:
-        assert telegram_html.units(chunk) <= limit
+        assert split.units(chunk) <= limit
         parse_html(chunk)  # balanced, known tags, no bare < or &, as Telegram requires
     assert normalised("".join(parse_html(c) for c in chunks)) == normalised(parse_html(text))
 
 
 def test_split_html_prefers_paragraph_breaks() -> None:
     paragraphs = [f"<b>Part {n}</b>\n" + "word " * 30 for n in range(6)]
-    chunks = telegram_html.split_html("\n\n".join(p.strip() for p in paragraphs), 400)
+    chunks = split.split_html("\n\n".join(p.strip() for p in paragraphs), 400)
     assert len(chunks) > 1 and all(chunk.startswith("<b>Part") for chunk in chunks)
 
 
 def test_split_html_leaves_a_short_text_alone() -> None:
-    assert telegram_html.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
+    assert split.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
 
 
 # --- the answers the bot sends ----------------------------------------------------------------
@@ -62,19 +64,19 @@ def test_every_topic_answer_is_valid_telegram_html_with_a_short_button(telegram_
     for topic in telegram_answerer.topics(lang):
         reply = telegram_answerer.topic(topic.id, lang)
         assert reply is not None
-        check_text(reply.html, "HTML")  # valid, and within 4096 characters: one message
-        assert len(handlers.topic_data(topic.id, lang).encode()) <= handlers.CALLBACK_DATA_BYTES
+        check_text(render.reply_html(reply), "HTML")  # valid, and within 4096 characters: one message
+        assert len(render.Callback(render.TOPIC, lang, topic.id).encode().encode()) <= render.CALLBACK_DATA_BYTES
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_menus_and_long_texts_are_valid_telegram_html(telegram_answerer: Answerer, lang: str) -> None:
     for text in (
-        handlers.greeting_text(lang),
-        handlers.help_text(lang, "some_bot"),
-        handlers.about_text(telegram_answerer, lang),
+        render.greeting_text(telegram_answerer, lang),
+        render.help_text(telegram_answerer, lang, "some_bot", [name for name, _ in handlers.COMMANDS]),
+        render.about_text(telegram_answerer, lang),
     ):
         check_text(text, "HTML")
-    for chunk in telegram_html.split_html(handlers.sources_text(telegram_answerer, lang)):
+    for chunk in split.split_html(render.sources_text(telegram_answerer, lang)):
         check_text(chunk, "HTML")
     with pytest.raises(BotApiError):
         check_text("<script>x</script>", "HTML")
@@ -82,20 +84,21 @@ def test_menus_and_long_texts_are_valid_telegram_html(telegram_answerer: Answere
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_examples_shown_in_help_are_answered(telegram_answerer: Answerer, lang: str) -> None:
-    reply = telegram_answerer.ask(texts.EXAMPLES[lang])
+    reply = telegram_answerer.ask(wording.WORDS[lang]["example_question"])
     assert not reply.declined and reply.lang == lang
 
 
 def test_texts_exist_in_both_languages_for_every_key_and_command() -> None:
-    assert set(texts.TEXTS["en"]) == set(texts.TEXTS["ko"])
-    for lang in texts.LANGS:
-        assert [name for name, _ in handlers.COMMANDS] == list(texts.COMMAND_DESCRIPTIONS[lang])
-        assert all(1 <= len(d) <= 256 for d in texts.COMMAND_DESCRIPTIONS[lang].values())
-    assert all(Answerer.language_of(t) == "ko" for t in texts.TEXTS["ko"].values())
+    assert set(wording.WORDS["en"]) == set(wording.WORDS["ko"])
+    for lang in LANGS:
+        described = {k.removeprefix("command_"): v for k, v in wording.WORDS[lang].items() if k.startswith("command_")}
+        assert [name for name, _ in handlers.COMMANDS] == list(described)
+        assert all(1 <= len(d) <= 256 for d in described.values())
+    assert all(Answerer.language_of(t) == "ko" for t in wording.WORDS["ko"].values())
 
 
 def test_text_escapes_what_it_fills_in() -> None:
-    assert "&lt;b&gt;" in texts.text("en", "ask_usage", example="<b>")
+    assert "&lt;b&gt;" in render.text("en", "ask_usage", example="<b>")
 
 
 @pytest.mark.parametrize(
@@ -109,15 +112,15 @@ def test_text_escapes_what_it_fills_in() -> None:
     ],
 )
 def test_question_lang_hangul_then_latin_then_the_menu_language(question: str, fallback: str, lang: str) -> None:
-    assert handlers.question_lang(question, fallback) == lang
+    assert answer_language(question, fallback) == lang
 
 
 def test_preview_cuts_at_a_word() -> None:
     body = "Counting arrest, detention and repatriation, the MSS was responsible for 92 of 113 victims " * 3
-    cut = handlers.preview(body)
-    assert len(cut) <= handlers.INLINE_DESCRIPTION_CHARS and cut.endswith("…")
+    cut = render.preview(body)
+    assert len(cut) <= render.INLINE_DESCRIPTION_CHARS and cut.endswith("…")
     assert body.startswith(cut[:-1])
-    assert handlers.preview("short  text") == "short text"
+    assert render.preview("short  text") == "short text"
 
 
 def test_without_mention_takes_out_only_this_bot() -> None:
@@ -133,31 +136,31 @@ def test_every_answer_has_share_buttons_that_fit(telegram_answerer: Answerer, la
     for topic in telegram_answerer.topics(lang):
         reply = telegram_answerer.topic(topic.id, lang)
         assert reply is not None
-        keyboard = handlers.share_keyboard(reply, data)
+        keyboard = render.share_keyboard(reply, data)
         assert keyboard is not None
         row = [b.callback_data for b in keyboard.inline_keyboard[0]]
-        assert all(len(str(d).encode()) <= handlers.CALLBACK_DATA_BYTES for d in row)
+        assert all(len(str(d).encode()) <= render.CALLBACK_DATA_BYTES for d in row)
         assert row[-1] == f"q:{lang}:{topic.id}"
         charted = [b for b in data.intents[topic.id].breakdowns if b in charts.chart_ids(data)]
         assert row[:-1] == ([f"c:{lang}:{charted[0]}"] if charted else [])
-    assert handlers.share_keyboard(telegram_answerer.ask("what is the weather tomorrow?", lang), data) is None
+    assert render.share_keyboard(telegram_answerer.ask("what is the weather tomorrow?", lang), data) is None
 
 
 def test_a_category_answer_charts_the_breakdown_of_its_category(telegram_answerer: Answerer) -> None:
     data = telegram_answerer.data
     china = telegram_answerer.ask("How many victims were arrested in China?", "en")
     assert china.intent == "arrest_location" and china.category == "china"
-    assert handlers.reply_chart(china, data) == "arrest_country"  # not the topic's first breakdown, arrest_place
-    assert handlers.reply_chart(telegram_answerer.ask("how many women", "en"), data) == "sex"
+    assert charts.chart_for(china, data) == "arrest_country"  # not the topic's first breakdown, arrest_place
+    assert charts.chart_for(telegram_answerer.ask("how many women", "en"), data) == "sex"
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_every_chart_caption_is_valid_html_within_the_caption_limit(telegram_answerer: Answerer, lang: str) -> None:
     data = telegram_answerer.data
     for breakdown in charts.chart_ids(data):
-        caption = handlers.chart_caption(data, breakdown, lang)
+        caption = render.chart_caption(data, breakdown, lang)
         visible = parse_html(caption)
-        assert 0 < telegram_html.units(visible) <= handlers.CAPTION_CHARS
+        assert 0 < split.units(visible) <= render.CAPTION_CHARS
         assert visible.startswith(charts.describe(data, breakdown, lang).title + "\n")
         assert ("출처" if lang == "ko" else "Source") in visible and '<a href="https://' in caption
 
@@ -167,34 +170,34 @@ def test_a_caption_too_long_for_telegram_is_cut(telegram_answerer: Answerer) -> 
     long = dataclasses.replace(data.breakdowns["sex"], title={"en": "Sex of victims " * 80, "ko": "성별 🙂 " * 300})
     data = dataclasses.replace(data, breakdowns={**data.breakdowns, "sex": long})
     for lang in ("en", "ko"):
-        visible = parse_html(handlers.chart_caption(data, "sex", lang))
-        assert visible.endswith("…") and telegram_html.units(visible) <= handlers.CAPTION_CHARS
+        visible = parse_html(render.chart_caption(data, "sex", lang))
+        assert visible.endswith("…") and split.units(visible) <= render.CAPTION_CHARS
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_chart_and_quote_examples_resolve(telegram_answerer: Answerer, lang: str) -> None:
-    chart = handlers.resolve(telegram_answerer, texts.CHART_EXAMPLES[lang], lang)
-    assert chart.lang == lang and handlers.reply_chart(chart, telegram_answerer.data) is not None
-    quote = handlers.resolve(telegram_answerer, texts.QUOTE_EXAMPLES[lang], lang)
+    chart = telegram_answerer.resolve_topic(wording.WORDS[lang]["example_chart"], lang)
+    assert chart.lang == lang and charts.chart_for(chart, telegram_answerer.data) is not None
+    quote = telegram_answerer.resolve_topic(wording.WORDS[lang]["example_quote"], lang)
     assert quote.lang == lang and quote.intent and telegram_answerer.quote(quote.intent, lang)
 
 
 def test_a_topic_id_is_answered_in_the_menu_language_and_a_question_in_its_own(telegram_answerer: Answerer) -> None:
-    assert handlers.resolve(telegram_answerer, "Reasons", "ko").lang == "ko"
-    assert handlers.resolve(telegram_answerer, "why were they taken", "ko").lang == "en"
+    assert telegram_answerer.resolve_topic("Reasons", "ko").lang == "ko"
+    assert telegram_answerer.resolve_topic("why were they taken", "ko").lang == "en"
 
 
 def test_the_chart_cache_follows_the_data_and_forgets_file_ids_of_changed_charts(telegram_answerer: Answerer) -> None:
-    data, bot_data = telegram_answerer.data, handlers.BotData()
-    cache = handlers.chart_cache(bot_data, data)
-    assert handlers.chart_cache(bot_data, data) is cache
+    data, bot_data = telegram_answerer.data, context.BotData()
+    cache = context.chart_cache(bot_data, data)
+    assert context.chart_cache(bot_data, data) is cache
     for breakdown in ("sex", "age"):
         bot_data.photo_ids[(breakdown, "en", charts.fingerprint(data, breakdown))] = f"id-{breakdown}"
     sex = data.breakdowns["sex"]
     changed = dataclasses.replace(
         data, breakdowns={**data.breakdowns, "sex": dataclasses.replace(sex, title={"en": "Sex", "ko": "성별"})}
     )
-    rebuilt = handlers.chart_cache(bot_data, changed)
+    rebuilt = context.chart_cache(bot_data, changed)
     assert rebuilt is not cache and rebuilt.data is changed
     assert list(bot_data.photo_ids.values()) == ["id-age"]  # the age chart is drawn as before
 

@@ -14,10 +14,10 @@ import pytest
 from fake_bot_api import TOKEN, FakeBotApi, free_port
 from support import copy_data
 
-from bot import store
+from bot import build
 from bot.answerer import Answerer
-from bot.app import HEALTH_PATH, Network, add_health_check
 from bot.config import Settings
+from bot.telegram.app import HEALTH_PATH, Network, add_health_check
 
 MSS_QUESTION = "What share of disappearances is the MSS responsible for?"
 MSS_FIGURE = "92 of 113"
@@ -160,7 +160,7 @@ async def test_sighup_loads_a_rebuilt_database_without_a_restart(
     before = await answer()
     sources = data_dir / "sources.yaml"
     sources.write_text(sources.read_text(encoding="utf-8").replace(OLD_NAME, NEW_NAME), encoding="utf-8")
-    store.build(data_dir, db_path)  # as `nkbot build` does: a new file, swapped in atomically
+    build.build(data_dir, db_path)  # as `nkbot build` does: a new file, swapped in atomically
     mark = len(bot.lines)
     bot.process.send_signal(signal.SIGHUP)
     # Loaded before any question could make the answerer look at the file by itself: the signal did it.

@@ -19,7 +19,8 @@ from typing import Any
 from fake_bot_api import FakeBotApi, group_chat, user
 
 from bot.answerer import Answerer
-from bot.app import PRODUCTION
+from bot.telegram import render
+from bot.telegram.app import PRODUCTION
 
 POOL = (  # eight questions with eight different answers, so that a reply tells which question it answers
     "What share of disappearances is the MSS responsible for?",
@@ -64,7 +65,7 @@ def queue_burst(fake: FakeBotApi, answerer: Answerer, rounds: int) -> tuple[dict
             else:
                 update = fake.message(f"/ask {question}", sender=user(40_000 + k), chat=chat(k))
                 asked[chat(k)["id"]].append(update["message"]["message_id"])
-            texts[chat(k)["id"]].append(answerer.ask(question, "en").html)
+            texts[chat(k)["id"]].append(render.reply_html(answerer.ask(question, "en")))
     return texts, asked
 
 

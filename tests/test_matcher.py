@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot import store
+from bot import build
 from bot.config import PACKAGE_DATA
-from bot.matcher import Matcher, Normaliser, clean, detect_language
+from bot.matching import Matcher, clean, detect_language
+from bot.matching.text import Normaliser
 
 
 @pytest.fixture(scope="module")
 def matcher():
-    return Matcher(store.compile_data(PACKAGE_DATA))
+    return Matcher(build.compile_data(PACKAGE_DATA))
 
 
 def test_clean_folds_width_case_controls_and_punctuation():

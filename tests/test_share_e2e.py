@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fake_bot_api import PNG_SIGNATURE, Call, FakeBotApi, group_chat, user
 
-from bot import charts, texts
+from bot import charts, wording
 from bot.answerer import Answerer
-from bot.app import Network
+from bot.telegram.app import Network
 
 SLOW = 30.0  # seconds: the first chart of a run imports matplotlib and loads the fonts
 
@@ -150,7 +150,7 @@ async def test_chart_command_without_a_chart_answers_calmly_with_the_charts(
     every_chart = [f"c:en:{b}" for b in charts.chart_ids(telegram_answerer.data)]
     fake_bot_api.message("/chart the weather in Pyongyang tomorrow")
     unknown = await fake_bot_api.wait_for("sendMessage")
-    assert text_of(unknown) == texts.TEXTS["en"]["chart_unknown"]
+    assert text_of(unknown) == wording.WORDS["en"]["chart_unknown"]
     assert [b["callback_data"] for b in buttons(unknown)] == every_chart
 
     mark = len(fake_bot_api.calls)
@@ -196,7 +196,7 @@ async def test_stale_chart_and_quote_buttons_are_acknowledged(bot: Any, fake_bot
     last = fake_bot_api.callback(menu.result, "q:xx:sex")["callback_query"]["id"]
     await fake_bot_api.wait_for("answerCallbackQuery", lambda c: c.params["callback_query_id"] == last)
     acknowledged = [c.params.get("text") for c in fake_bot_api.calls_to("answerCallbackQuery")]
-    assert acknowledged == [texts.TEXTS["en"]["topic_gone"]] * 2  # updates are handled in order
+    assert acknowledged == [wording.WORDS["en"]["topic_gone"]] * 2  # updates are handled in order
     assert fake_bot_api.calls_to("sendPhoto") == [] and fake_bot_api.sent() == [text_of(menu)]
 
 
@@ -253,7 +253,7 @@ async def test_quote_without_a_topic_offers_quote_buttons(bot: Any, fake_bot_api
     mark = len(fake_bot_api.calls)
     fake_bot_api.message("/quote the weather in Pyongyang tomorrow")
     unknown = await fake_bot_api.wait_for("sendMessage", since=mark)
-    assert text_of(unknown) == texts.TEXTS["en"]["quote_unknown"]
+    assert text_of(unknown) == wording.WORDS["en"]["quote_unknown"]
     assert buttons(unknown) and all(b["callback_data"].startswith("q:en:") for b in buttons(unknown))
 
 
@@ -265,19 +265,19 @@ async def test_chart_and_quote_are_in_both_command_menus(bot: Any, fake_bot_api:
     for lang, menu in ((None, menus[None]), ("ko", menus["ko"])):
         described = {c["command"]: c["description"] for c in menu}
         assert {"chart", "quote"} <= set(described)
-        assert described["chart"] == texts.COMMAND_DESCRIPTIONS[lang or "en"]["chart"]
+        assert described["chart"] == wording.WORDS[lang or "en"]["command_chart"]
 
 
 async def test_chart_and_quote_logs_name_the_topic_and_language_only(
     bot: Any, fake_bot_api: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.handlers")
+    caplog.set_level(logging.INFO, logger="bot.telegram.handlers")
     person = user(987654321, "Private Person")
     fake_bot_api.message("/chart how many women?", sender=person)
     await photo_after(fake_bot_api, 0)
     fake_bot_api.message("/quote what share is the MSS responsible for?", sender=person)
     await fake_bot_api.wait_for("sendMessage")
-    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.handlers")
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.telegram.handlers")
     assert "chart sex lang=en (uploaded)" in logged and "quote mss_responsibility lang=en" in logged
     assert "how many" not in logged and "what share" not in logged
     assert "987654321" not in logged and "Private Person" not in logged

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from support import PROJECT, copy_data
 
-from bot import sources, store
+from bot import build, sources, store
 from bot.sources import DataError
 
 
@@ -19,14 +19,14 @@ def fresh_data(tmp_path):
 
 def test_build_then_load_gives_back_the_same_dataset(fresh_data, tmp_path):
     db = tmp_path / "report.db"
-    built = store.build(fresh_data, db)
+    built = build.build(fresh_data, db)
     assert store.load(db) == built
     assert built.stats  # precomputed statistics are part of what comes back
 
 
 def test_tables_a_journalist_can_query(fresh_data, tmp_path):
     db = tmp_path / "report.db"
-    store.build(fresh_data, db)
+    build.build(fresh_data, db)
     with sqlite3.connect(db) as conn:
         row = conn.execute(
             "select f.count, f.base, f.percent, s.value, s.derived from findings f "
@@ -41,8 +41,8 @@ def test_tables_a_journalist_can_query(fresh_data, tmp_path):
 
 def test_database_is_opened_read_only(fresh_data, tmp_path):
     db = tmp_path / "report.db"
-    store.build(fresh_data, db)
-    conn = store._connect_ro(db)
+    build.build(fresh_data, db)
+    conn = store.connect_ro(db)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("delete from findings")
     conn.close()
@@ -50,22 +50,22 @@ def test_database_is_opened_read_only(fresh_data, tmp_path):
 
 def test_ensure_rebuilds_when_data_changes(fresh_data, tmp_path):
     db = tmp_path / "report.db"
-    store.ensure(fresh_data, db)
-    assert store.is_fresh(fresh_data, db)
+    build.ensure(fresh_data, db)
+    assert build.is_fresh(fresh_data, db)
     (fresh_data / "sources.yaml").write_text((fresh_data / "sources.yaml").read_text(encoding="utf-8") + "\n")
-    assert not store.is_fresh(fresh_data, db)
-    store.ensure(fresh_data, db)
-    assert store.is_fresh(fresh_data, db)
+    assert not build.is_fresh(fresh_data, db)
+    build.ensure(fresh_data, db)
+    assert build.is_fresh(fresh_data, db)
 
 
 def test_a_failed_build_keeps_the_good_database(fresh_data, tmp_path):
     db = tmp_path / "report.db"
-    store.build(fresh_data, db)
+    build.build(fresh_data, db)
     before = db.read_bytes()
     path = fresh_data / "findings.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("count: 19\n", "count: 190\n"), encoding="utf-8")
     with pytest.raises(DataError):
-        store.build(fresh_data, db)
+        build.build(fresh_data, db)
     assert db.read_bytes() == before
     assert not list(tmp_path.glob(".report-*"))  # no temporary file left behind
 

@@ -21,16 +21,17 @@ import aiohttp
 import pytest
 from fake_bot_api import BOT_USERNAME, TOKEN, Call, FakeBotApi, group_chat, user
 
-from bot import handlers, texts
+from bot import wording
 from bot.answerer import Answerer
-from bot.app import build_application, configure_logging, polling_options, webhook_options
 from bot.config import Settings
+from bot.telegram import handlers, render
+from bot.telegram.app import build_application, configure_logging, polling_options, webhook_options
 
 MSS_QUESTION = "What share of disappearances is the MSS responsible for?"
 MSS_FIGURE = "92 of 113"
 MSS_FIGURE_KO = "113명 중 92명"
 SOURCE_LINE = "Source:"
-ERROR_TEXT = texts.TEXTS["en"]["error"]
+ERROR_TEXT = wording.WORDS["en"]["error"]
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -116,10 +117,12 @@ async def test_start_deep_link_answers_the_topic(bot: Any, fake_bot_api: FakeBot
     assert MSS_FIGURE in text_of(call) and SOURCE_LINE in text_of(call)
 
 
-async def test_start_with_an_unknown_payload_greets(bot: Any, fake_bot_api: FakeBotApi) -> None:
+async def test_start_with_an_unknown_payload_greets(
+    bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
     fake_bot_api.message("/start no_such_topic")
     call = await fake_bot_api.wait_for("sendMessage")
-    assert text_of(call) == handlers.greeting_text("en")
+    assert text_of(call) == render.greeting_text(telegram_answerer, "en")
 
 
 async def test_decline_offers_buttons_and_a_press_answers_that_topic(
@@ -139,7 +142,7 @@ async def test_decline_offers_buttons_and_a_press_answers_that_topic(
     acknowledged = fake_bot_api.calls_to("answerCallbackQuery", since=mark)
     assert [c.params["callback_query_id"] for c in acknowledged] == [query["callback_query"]["id"]]
     assert fake_bot_api.calls.index(acknowledged[0]) < fake_bot_api.calls.index(answer)  # the spinner stops first
-    assert text_of(answer) == expected.html
+    assert text_of(answer) == render.reply_html(expected)
 
 
 async def test_a_stale_button_is_acknowledged(bot: Any, fake_bot_api: FakeBotApi) -> None:
@@ -147,7 +150,7 @@ async def test_a_stale_button_is_acknowledged(bot: Any, fake_bot_api: FakeBotApi
     menu = await fake_bot_api.wait_for("sendMessage", lambda c: bool(buttons(c)))
     fake_bot_api.callback(menu.result, "t:en:a_topic_that_was_removed")
     call = await fake_bot_api.wait_for("answerCallbackQuery")
-    assert call.params["text"] == texts.TEXTS["en"]["topic_gone"]
+    assert call.params["text"] == wording.WORDS["en"]["topic_gone"]
 
 
 async def test_message_with_html_is_answered_with_valid_escaped_html(bot: Any, fake_bot_api: FakeBotApi) -> None:
@@ -169,7 +172,7 @@ async def test_bad_input_gets_a_calm_reply(bot: Any, fake_bot_api: FakeBotApi, t
 
 
 async def test_non_text_messages_get_a_friendly_line_and_edits_are_ignored(bot: Any, fake_bot_api: FakeBotApi) -> None:
-    friendly = texts.TEXTS["en"]["not_text"]
+    friendly = wording.WORDS["en"]["not_text"]
     sticker = {
         "file_id": "s1",
         "file_unique_id": "s1",
@@ -196,18 +199,20 @@ async def test_korean_question_gets_a_korean_answer(bot: Any, fake_bot_api: Fake
     assert MSS_FIGURE_KO in text_of(call) and "출처" in text_of(call)
 
 
-async def test_lang_ko_switches_menus_not_answers(bot: Any, fake_bot_api: FakeBotApi) -> None:
+async def test_lang_ko_switches_menus_not_answers(
+    bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
     fake_bot_api.message("/lang ko")
     confirmed = await fake_bot_api.wait_for("sendMessage")
-    assert text_of(confirmed) == texts.TEXTS["ko"]["lang_set"]
+    assert text_of(confirmed) == wording.WORDS["ko"]["lang_set"]
     mark = len(fake_bot_api.calls)
     fake_bot_api.message("/help")
     help_ko = await fake_bot_api.wait_for("sendMessage", since=mark)
-    assert "/lang — " + texts.COMMAND_DESCRIPTIONS["ko"]["lang"] in text_of(help_ko)
+    assert "/lang — " + wording.WORDS["ko"]["command_lang"] in text_of(help_ko)
     mark = len(fake_bot_api.calls)
     fake_bot_api.message("/start")
     greeting = await fake_bot_api.wait_for("sendMessage", since=mark)
-    assert text_of(greeting) == handlers.greeting_text("ko")
+    assert text_of(greeting) == render.greeting_text(telegram_answerer, "ko")
     assert all(b["callback_data"].startswith("t:ko:") for b in buttons(greeting))
     mark = len(fake_bot_api.calls)
     fake_bot_api.message(MSS_QUESTION)  # the question's language wins for answers
@@ -221,13 +226,15 @@ async def test_lang_buttons_edit_the_prompt(bot: Any, fake_bot_api: FakeBotApi) 
     assert [b["callback_data"] for b in buttons(prompt)] == ["lang:en", "lang:ko"]
     fake_bot_api.callback(prompt.result, "lang:ko")
     edited = await fake_bot_api.wait_for("editMessageText")
-    assert text_of(edited) == texts.TEXTS["ko"]["lang_set"]
+    assert text_of(edited) == wording.WORDS["ko"]["lang_set"]
 
 
-async def test_telegram_language_code_ko_sets_the_default_menu_language(bot: Any, fake_bot_api: FakeBotApi) -> None:
+async def test_telegram_language_code_ko_sets_the_default_menu_language(
+    bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
     fake_bot_api.message("/start", sender=user(2002, "지현", "ko"))
     call = await fake_bot_api.wait_for("sendMessage")
-    assert text_of(call) == handlers.greeting_text("ko")
+    assert text_of(call) == render.greeting_text(telegram_answerer, "ko")
 
 
 async def test_topics_sources_about_and_ask_usage(
@@ -252,7 +259,7 @@ async def test_topics_sources_about_and_ask_usage(
 
     fake_bot_api.message("/ask")
     usage = await fake_bot_api.wait_for("sendMessage", lambda c: c.params["text"].startswith("Write your question"))
-    assert texts.EXAMPLES["en"] in text_of(usage)
+    assert wording.WORDS["en"]["example_question"] in text_of(usage)
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -334,7 +341,7 @@ async def test_an_error_is_logged_and_the_user_told(
     fake_bot_api.message(MSS_QUESTION)
     call = await fake_bot_api.wait_for("sendMessage")
     assert text_of(call) == ERROR_TEXT
-    errors = [r for r in caplog.records if r.name == "bot.handlers" and r.levelno == logging.ERROR]
+    errors = [r for r in caplog.records if r.name == "bot.telegram.handlers" and r.levelno == logging.ERROR]
     assert errors and errors[0].exc_info is not None
 
 

@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot import unanswered
-from bot.matcher import Candidate, Match
-from bot.unanswered import UnansweredLog, normalise, summarise, unanswered_command
+from bot.cli import unanswered_command
+from bot.matching import Candidate, Match
+from bot.unanswered import UnansweredLog, normalise, summarise
 
 MOMENT = datetime(2025, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
 CANDIDATES = (

@@ -29,9 +29,10 @@ from telegram.ext import (
     filters,
 )
 
-from . import handlers
-from .answerer import Answerer
-from .config import Settings
+from ..answerer import Answerer
+from ..config import Settings
+from . import handlers, render
+from .context import BotData, ChatData, Context
 
 logger = logging.getLogger(__name__)
 
@@ -122,10 +123,7 @@ def handler_table() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(new & private & own_text, handlers.answer_question),
         MessageHandler(new & groups & own_text & handlers.AddressedToBot(), handlers.answer_mention),
         MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text),
-        CallbackQueryHandler(handlers.topic_button, pattern=f"^{handlers.TOPIC_PREFIX}"),
-        CallbackQueryHandler(handlers.lang_button, pattern=f"^{handlers.LANG_PREFIX}"),
-        CallbackQueryHandler(handlers.chart_button, pattern=f"^{handlers.CHART_PREFIX}"),
-        CallbackQueryHandler(handlers.quote_button, pattern=f"^{handlers.QUOTE_PREFIX}"),
+        *(CallbackQueryHandler(callback, pattern=render.pattern(kind)) for kind, callback in handlers.BUTTONS),
         CallbackQueryHandler(handlers.stale_button),
         InlineQueryHandler(handlers.inline_query),
     ]
@@ -133,8 +131,9 @@ def handler_table() -> list[BaseHandler[Any, Any, Any]]:
 
 async def publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Publish the command menu from the table that drives /help: the default in English, and in Korean."""
-    await application.bot.set_my_commands(handlers.command_menu("en"))
-    await application.bot.set_my_commands(handlers.command_menu("ko"), language_code="ko")
+    names = [name for name, _ in handlers.COMMANDS]
+    await application.bot.set_my_commands(render.command_menu("en", names))
+    await application.bot.set_my_commands(render.command_menu("ko", names), language_code="ko")
 
 
 class HealthCheck(tornado.web.RequestHandler):
@@ -191,17 +190,22 @@ class BotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 def build_application(
-    settings: Settings, answerer: Answerer, network: Network = PRODUCTION
+    settings: Settings,
+    answerer: Answerer,
+    network: Network = PRODUCTION,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready to run: HTML replies without link previews, timeouts, flood limits and retries as `network`
-    says (production's by default), handlers registered."""
+    says (production's by default), handlers registered. `rate_limiter` replaces the retrying, flood-limited one
+    (the benchmark measures the bot without Telegram's pace)."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         allow_sending_without_reply=True,  # still answer when the question was deleted meanwhile
     )
-    context_types = ContextTypes(context=handlers.Context, chat_data=handlers.ChatData, bot_data=handlers.BotData)
+    context_types = ContextTypes(context=Context, chat_data=ChatData, bot_data=BotData)
     flood = AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if network.flood_limits else None
+    limiter = rate_limiter or Retrying(network.retry_delays, flood)
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -218,7 +222,7 @@ def build_application(
         .get_updates_read_timeout(network.read_timeout)  # on top of the long poll
         .get_updates_write_timeout(network.write_timeout)
         .get_updates_pool_timeout(network.pool_timeout)
-        .rate_limiter(Retrying(network.retry_delays, flood))
+        .rate_limiter(limiter)
         .context_types(context_types)
         .post_init(publish_commands)
         .build()

@@ -1,10 +1,10 @@
-"""`nkbot check`: is the database sound, does every topic answer its own examples, is every figure its row?"""
+"""Health checks (`nkbot check`): the database is sound, topics answer their examples, figures equal their rows."""
 
 from __future__ import annotations
 
 import re
 
-from . import store
+from . import build, store
 from .answerer import Answerer
 from .config import Settings
 from .models import LANGS, Dataset, Finding
@@ -84,7 +84,7 @@ def example_misroutes(answerer: Answerer) -> list[str]:
 def run_checks(settings: Settings) -> tuple[bool, str]:
     """All checks; (ok, one-line summary followed by any problems, one a line)."""
     try:
-        store.ensure(settings.data_dir, settings.db_path)
+        build.ensure(settings.data_dir, settings.db_path)
         integrity = store.integrity_check(settings.db_path)
         answerer = Answerer(store.load(settings.db_path))
     except Exception as exc:  # a health check reports every failure as a line, never a traceback

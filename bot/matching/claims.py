@@ -1,0 +1,129 @@
+"""Claim checks: a figure a question states, compared with the figures of the answer it gets.
+
+The verdict is "exact" (a published count or percentage), "rounded" (a rounding an outlet published, or
+within rounding of the figure), or "differs" (then the reply gives the report's figure); a question the
+report cannot answer at all gets "not_in_report". A rounding is a known number, not an unknown one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Dataset, Finding
+from .numbers import Stated
+
+ROUNDING = 0.95  # an integer percentage this close is the figure rounded or cut ("79%" for 79.6%)
+HEDGED = 1.5  # "about 30%" for 31.0%
+DIRECTIONAL = 5.0  # "over 80%" for 81.4%: true, and close enough to be the same figure
+COUNT_HEDGE = 0.05  # "about 90 people" for 90 +- 5%
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # exact | rounded | differs | not_in_report
+    stated: Stated | None = None
+    finding: str | None = None  # the finding the figure was compared with
+    measure: str = ""  # percent | share_of_victims | count | years: which of its numbers
+    value: float | None = None  # the report's number it was compared with
+    by: tuple[str, ...] = ()  # sources whose published rounding it matches
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    measure: str
+    kind: str  # percent | count | years
+    value: float
+    by: tuple[str, ...] = ()  # a published rounding: who published it
+    exact_form: bool = False  # a published_as value that is the figure itself ("every 4.5 years")
+
+
+def judge(
+    stated: tuple[Stated, ...], findings: list[Finding], data: Dataset, known: frozenset[str] = frozenset()
+) -> Verdict | None:
+    """The verdict on what the question states, given the answer's findings (its lead first); None when the
+    question states no figure or the answer has no figure of that kind to compare with. A bare number that
+    is none of the figures but that the topic's wording uses (`known`: "Article 179") is a reference."""
+    if not stated:
+        return None
+    verdicts = [v for s in stated if (v := _judge_one(s, findings, data)) is not None]
+    verdicts = [
+        v
+        for v in verdicts
+        if not (v.kind == "differs" and v.stated and v.stated.loose and _key(v.stated.value) in known)
+    ]
+    if not verdicts:
+        return None
+    for kind in ("differs", "rounded", "exact"):
+        for v in verdicts:
+            if v.kind == kind:
+                return v
+    return verdicts[0]
+
+
+def _judge_one(s: Stated, findings: list[Finding], data: Dataset) -> Verdict | None:
+    if s.kind == "count" and findings and findings[0].percent_only:
+        # "exactly 10 people for outside contact?": the report gives only the share; no count can be confirmed.
+        return Verdict("not_in_report", s, findings[0].id, "percent", findings[0].percent)
+    for wanted in ("exact", "rounded"):
+        for f in findings:
+            for c in _candidates(f, data):
+                if c.kind == s.kind and _fits(s, c, f) == wanted:
+                    return Verdict(wanted, s, f.id, c.measure, c.value, c.by)
+    lead = next((f for f in findings if any(c.kind == s.kind and not c.by for c in _candidates(f, data))), None)
+    if lead is None:
+        return None
+    c = next(c for c in _candidates(lead, data) if c.kind == s.kind and not c.by)
+    return Verdict("differs", s, lead.id, c.measure, c.value)
+
+
+def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
+    """The numbers of a finding a claim may quote: published roundings first (so "8 in 10" is the headline's
+    own rounding, not merely near 81.4%), then the percentage, the share of all victims and the count."""
+    out = [_Candidate(p.unit, p.unit, p.value, p.by, not p.rounded) for p in f.published_as]
+    share = data.stats.get((f.id, "share_of_base"))
+    if f.percent is not None:
+        out.append(_Candidate("percent", "percent", f.percent))
+    elif share is not None:
+        out.append(_Candidate("percent", "percent", share.value))
+    of_all = data.stats.get((f.id, "share_of_victims"))
+    if of_all is not None:
+        out.append(_Candidate("share_of_victims", "percent", of_all.value))
+    if f.count is not None:
+        out.append(_Candidate("count", "count", float(f.count)))
+    return out
+
+
+def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
+    """'exact', 'rounded' or None: how the stated figure relates to one of the report's numbers."""
+    if c.exact_form:
+        return "exact" if abs(s.value - c.value) < 0.05 and not s.hedge else _near(s, c.value, percent=False)
+    if c.by:  # a rounding an outlet published ("80%", "8 out of 10"): the stated figure is that rounding
+        return "rounded" if abs(s.value - c.value) < 0.05 or _near(s, c.value, s.kind == "percent") else None
+    if s.kind == "count":
+        if s.base is not None and f.base is not None and s.base != f.base:
+            return None
+        if s.value == c.value:
+            return "exact" if not s.hedge or s.hedge == "about" else None
+        return _near(s, c.value, percent=False)
+    if abs(s.value - c.value) < 0.05 and s.hedge in {"", "about"}:
+        return "exact"
+    return _near(s, c.value, percent=True)
+
+
+def _key(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _near(s: Stated, value: float, percent: bool) -> str | None:
+    gap = value - s.value
+    if s.hedge == "over":
+        limit = DIRECTIONAL if percent else value * 2 * COUNT_HEDGE
+        return "rounded" if 0 <= gap <= limit else None
+    if s.hedge == "under":
+        limit = DIRECTIONAL if percent else value * 2 * COUNT_HEDGE
+        return "rounded" if 0 <= -gap <= limit else None
+    if percent:
+        limit = HEDGED if s.hedge == "about" else (ROUNDING if s.value == int(s.value) else 0.05)
+    else:
+        limit = max(1.0, value * COUNT_HEDGE) if s.hedge == "about" else 0.0
+    return "rounded" if abs(gap) <= limit else None

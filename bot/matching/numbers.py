@@ -1,0 +1,216 @@
+"""Numbers in a question: figures it states (claims to check), numbers it refers to, years and dates.
+
+"85% were taken by the MSS, right?" states 85%; "of the 113 victims, how many…" refers to 113; "in 2017"
+names a year. A stated figure gets a verdict; a number the chosen topic never mentions means the report
+has no such figure; a year means a breakdown by year, which the report does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .text import clean
+
+NUMBER = r"\d+(?:\.\d+)?"
+PERCENT_WORDS = r"(?:%|percent|per cent|pct|퍼센트|프로|퍼)"
+FRACTION_EN = re.compile(
+    rf"(?<![\d.])(\d+) (?:in|out of|of every|of)(?: the| all)? (\d+)(?![\d.])(?! ?{PERCENT_WORDS})"
+)
+FRACTION_KO = re.compile(r"(?<![\d.])(\d+) ?(?:명|건|개)? ?(?:중에서|중에|중|가운데) ?(\d+)(?![\d.])(?! ?%)")
+PERCENT = re.compile(rf"(?<![\d.])({NUMBER}) ?{PERCENT_WORDS}")
+EVERY = re.compile(rf"(?:every|each) ({NUMBER}) years?|({NUMBER}) ?년 ?(?:반)? ?(?:마다|주기)")
+KOREAN_AGES = re.compile(r"(?<![\d.])2030(?= ?(?:청년|세대|대))")  # "2030 청년층": people in their 20s and 30s
+ANY = re.compile(rf"(?<![\d.]){NUMBER}(?![\d.])")
+YEAR = re.compile(r"^(?:19[4-9]\d|20[0-2]\d)$")  # 1940-2029: "2030" in Korean is the 20s and 30s
+MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december 월 일".split()
+)
+# A count followed by what it counts is a stated figure ("50 children", "35명"); "the 113 victims" or
+# "of 23" refers to a base instead.
+COUNTED = frozenset(
+    "victims victim people persons ppl children kids women men males females cases escapees defectors "
+    "interviewees testimonies recommendations recs individuals girls boys arrests arrested detained taken "
+    "disappearances hours hour years 명 건 개 사람 피해자 시간".split()
+)
+REFERRING = frozenset("the of all those these among total 전체 총 모든".split())
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A figure a question states: as a percentage (percent, fraction) or as a number (count, years)."""
+
+    kind: str  # percent | count | years
+    value: float
+    text: str  # as the reply should quote it: "85%", "8 in 10", "50"
+    hedge: str = ""  # "", "about" (either side), "over" (at least), "under" (at most)
+    base: int | None = None  # "90 of 113": 113
+    count: int | None = None  # "90 of 113": 90
+    loose: bool = False  # a bare number in a question asking to check ("35 under Kim Jong-un, right?")
+
+
+@dataclass(frozen=True)
+class Numbers:
+    stated: tuple[Stated, ...] = ()
+    plain: tuple[str, ...] = ()  # numbers that are not stated figures (references, ages, article numbers)
+    years: tuple[str, ...] = ()
+    cue: bool = False  # the question asks to check something ("is it true", "right?", 맞아?)
+    in_year: tuple[str, ...] = ()  # years named as a period to count in ("in 2011", "2011년에"), not a boundary
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """One language's words about figures (data/language.yaml)."""
+
+    cues: frozenset[str] = frozenset()
+    hedges: dict[str, str] | None = None  # hedge phrase -> about | over | under
+    numbers: dict[str, str] | None = None  # number word -> digits or "a/b"
+    compare: tuple[str, ...] = ()  # words that compare ("vs", "worse", 보다)
+
+    def crosses(self, cleaned: str) -> bool:
+        """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별")."""
+        padded = f" {cleaned} "
+        return any(f" {w} " in padded for w in ("by", "per", "across", "broken down by")) or "별" in cleaned
+
+    def compares(self, cleaned: str) -> bool:
+        """Whether a (cleaned) question compares: then it needs a whole breakdown, not one category."""
+        padded = f" {cleaned} "
+        return any(f" {w} " in padded if w.isascii() else w in cleaned for w in self.compare)
+
+
+def _hedge_kind(phrase: str) -> str:
+    if phrase in {"over", "more than", "upwards of", "at least", "이상", "넘는", "넘게", "넘어", "넘은"}:
+        return "over"
+    if phrase in {"under", "less than", "at most", "미만", "이하", "just shy of"}:
+        return "under"
+    return "about"
+
+
+def hedges_of(phrases: list[str]) -> dict[str, str]:
+    return {p: _hedge_kind(p) for p in phrases}
+
+
+def read(question: str, words: NumberWords) -> Numbers:
+    """The numbers of a question, sorted into stated figures, plain numbers and years."""
+    text = f" {clean(question)} "
+    # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
+    table = words.numbers or {}
+    names = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True) if "/" not in table[w])
+    if names:
+        share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of) ({names}|\d+)(?![\w])")
+        text = share.sub(lambda m: f" {table.get(m[1], m[1])} {m[2]} {table.get(m[3], m[3])} ", text)
+    labels: dict[tuple[int, int], str] = {}  # how the question put a share in words ("half", 절반)
+    for phrase, digits in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        if "/" in digits:
+            a, _, b = digits.partition("/")
+            end = r"(?![\w])" if phrase.isascii() else r"(?![a-z0-9])"  # Korean: particles may follow
+            if phrase.isascii() and phrase != "half":
+                end += r"(?= of)"  # "a third of the victims", not "a third country"
+            text, found = re.subn(rf"(?<![\w]){re.escape(phrase)}{end}", f" {a} in {b} ", text)
+            if found:
+                labels[(int(a), int(b))] = phrase
+    text = KOREAN_AGES.sub("20 30", text)
+    tokens = text.split()
+    cue = any(
+        t in words.cues or any(t.endswith(c) for c in words.cues if len(c) > 1 and not c.isascii()) for t in tokens
+    )
+    cue = cue or _yes_no(tokens)
+    stated: list[Stated] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return not any(a < span[1] and span[0] < b for a, b in taken)
+
+    for m in EVERY.finditer(text):
+        value = m.group(1) or m.group(2)
+        years = float(value) + (0.5 if "반" in m.group(0) else 0.0)
+        stated.append(Stated("years", years, _plain(years), _hedge(text, m.start(), m.end(), words)))
+        taken.append(m.span())
+    for m in PERCENT.finditer(text):
+        if free(m.span()):
+            value = float(m.group(1))
+            stated.append(Stated("percent", value, f"{_plain(value)}%", _hedge(text, m.start(), m.end(), words)))
+            taken.append(m.span())
+    for pattern, flip in ((FRACTION_EN, False), (FRACTION_KO, True)):
+        for m in pattern.finditer(text):
+            if not free(m.span()):
+                continue
+            a, b = int(m.group(1)), int(m.group(2))
+            count, base = (b, a) if flip else (a, b)
+            if not 0 < count <= base:
+                continue
+            hedge = _hedge(text, m.start(), m.end(), words)
+            if base in {2, 3, 4, 5, 10}:  # "8 in 10", "one in two": a share
+                share = float(Fraction(100 * count, base))
+                label = labels.get((count, base)) or (f"{base}명 중 {count}명" if flip else f"{count} in {base}")
+                stated.append(Stated("percent", share, label, hedge or "about"))
+            else:  # "90 of 113": a count and its base
+                label = f"{base}명 중 {count}명" if flip else f"{count} of {base}"
+                stated.append(Stated("count", float(count), label, hedge, base=base, count=count))
+            taken.append(m.span())
+    plain: list[str] = []
+    years: list[str] = []
+    in_year: list[str] = []
+    for m in ANY.finditer(text):
+        if not free(m.span()):
+            continue
+        number = m.group(0)
+        before = text[: m.start()].split()
+        after = text[m.end() :].split()
+        if YEAR.match(number):
+            years.append(number)
+            if _as_period(before, after):
+                in_year.append(number)
+        elif (before and before[-1] in MONTHS) or (after and after[0] in MONTHS):
+            plain.append(number)  # a date: "7 nov", "11월 7일"
+        elif after and _counts(after[0]) and _states(before, cue):
+            label = number + ("명" if after[0].startswith("명") else "")
+            stated.append(Stated("count", float(number), label, _hedge(text, m.start(), m.end(), words)))
+        elif cue and _states(before, cue):
+            stated.append(Stated("count", float(number), number, _hedge(text, m.start(), m.end(), words), loose=True))
+        else:
+            plain.append(number)
+    return Numbers(tuple(stated), tuple(plain), tuple(years), cue, tuple(in_year))
+
+
+def _as_period(before: list[str], after: list[str]) -> bool:
+    """A year named as the period to count in ("in 2011", "2011년에"), not as a boundary ("2011년 이후")."""
+    named = (before and before[-1] in {"in", "during", "of", "for"}) or (after and after[0] in {"년에", "년", "년도"})
+    boundary = len(after) > 1 and after[0] in {"년", "년도"} and after[1].startswith(("이후", "부터", "이전", "까지"))
+    return bool(named) and not boundary
+
+
+def _counts(word: str) -> bool:
+    """Whether the word after a number names what it counts ("victims", "명", "명이라던데")."""
+    return word in COUNTED or word.startswith(("명", "건", "개", "사람"))
+
+
+def _states(before: list[str], cue: bool) -> bool:
+    """Whether a count before what it counts states a figure. In a question that asks to check something,
+    it does unless "the", "of" or "all" makes it a reference ("of the 113 victims"); otherwise only when it
+    opens the question or follows a verb of being ("50 children under ten?", "were 40 victims executed?")."""
+    if cue:
+        return not (before and before[-1] in REFERRING)
+    return not before or before[-1] in {"were", "was", "are", "is", "only", "just", "like", "about", "nearly", "so"}
+
+
+def _yes_no(tokens: list[str]) -> bool:
+    """An English question that asks for a yes or no ("were 40 of them executed", "is 81.4% right")."""
+    return bool(tokens) and tokens[0] in {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"}
+
+
+def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
+    """'about', 'over' or 'under' when a hedge stands just before the figure (or, in Korean, just after)."""
+    hedges = words.hedges or {}
+    before = " " + " ".join(text[:start].split()[-3:])
+    after = text[end:].split()[:2]
+    for phrase, kind in sorted(hedges.items(), key=lambda kv: -len(kv[0])):
+        if before.endswith(" " + phrase) or (not phrase.isascii() and phrase in after):  # Korean: "30%쯤"
+            return kind
+    return ""
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"

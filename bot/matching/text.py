@@ -1,0 +1,194 @@
+"""Text as the matcher compares it: noise removed, one canonical spelling per word, per language."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+MAX_CHARS = 600  # only the start of a very long message is matched: it bounds the cost of every step
+SPELL_CACHE = 4096  # misspellings remembered (a bounded dict, emptied when full)
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
+NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
+# What people paste around a question: markup, links, handles and phone numbers carry no topic, and a
+# phone number is not a figure ("+82 10 1234 5678" is not a claim about 82 victims).
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w@])@\w{2,32}")
+PHONE = re.compile(r"(?<![\w.])\+\d[\d ()-]{6,}\d|(?<![\w.])0\d{1,2}[ -]\d{3,4}[ -]\d{4}(?![\w.])")
+
+
+def detect_language(text: str) -> str:
+    """The language to answer in: Korean when the text has any Hangul, otherwise English."""
+    return "ko" if HANGUL.search(text or "") else "en"
+
+
+def matching_language(text: str) -> str:
+    """The language to match in: Korean when at least a quarter of the letters are Hangul ("MSS 비율은?" is
+    Korean; "how many 탈북민 were interviewed" is English with one Korean word), otherwise English."""
+    hangul = len(HANGUL.findall(text or ""))
+    if not hangul:
+        return "en"
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "ko" if hangul * 3 >= latin else "en"
+
+
+def jamo(text: str) -> str:
+    """Hangul syllables split into letters, so one wrong vowel is a small edit (김졍은 ~ 김정은)."""
+    return unicodedata.normalize("NFD", text)
+
+
+def strip_noise(text: str) -> str:
+    """The words of a message without its markup, links, handles, phone numbers, emoji and symbols."""
+    text = (text or "")[: MAX_CHARS * 2]
+    text = html.unescape(TAG.sub(" ", text))
+    text = PHONE.sub(" ", HANDLE.sub(" ", URL.sub(" ", text)))
+    # Emoji, pictographs and other symbols (So, Sk) and the joiners and selectors that build them.
+    return "".join(" " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} else ch for ch in text)
+
+
+def clean(text: str) -> str:
+    """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped."""
+    text = unicodedata.normalize("NFKC", strip_noise(text)[:MAX_CHARS])
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    text = text.casefold()
+    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # 200,000 -> 200000
+    text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
+    text = re.sub(r"(?<=[0-9a-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[0-9a-z])", " ", text)  # 113명, upr이, 대30
+    text = text.replace("%", " % ")
+    text = "".join(ch if ch.isalnum() or ch in "%." else " " for ch in text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's special words (data/language.yaml) and synonyms (data/synonyms.yaml)."""
+
+    lang: str
+    synonyms: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str] = frozenset()
+    endings: tuple[str, ...] = ()  # longest first
+
+
+class Normaliser:
+    """Turns text of one language into the words and features the matcher compares."""
+
+    def __init__(self, lexicon: Lexicon, char_grams: tuple[int, ...] = (3, 4)) -> None:
+        self.lang = lexicon.lang
+        self.stopwords = lexicon.stopwords
+        self.endings = tuple(sorted(lexicon.endings, key=len, reverse=True))
+        self.char_grams = char_grams
+        pairs = sorted(
+            {(clean(v), c) for c, vs in lexicon.synonyms.items() for v in (*vs, c) if clean(v)},
+            key=lambda p: (-len(p[0]), p),
+        )
+        self._canonical = dict(pairs)
+        self.canonicals = frozenset(lexicon.synonyms)
+        alternatives = "|".join(re.escape(v) for v, _ in pairs) or r"(?!x)x"
+        if self.lang == "en":
+            self._pattern = re.compile(rf"(?<![\w%])(?:{alternatives})(?![\w%])")
+        else:  # Korean variants start a word and may carry particles after them; Latin ones stand alone
+            self._pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![a-z0-9])")
+        self.lexicon: frozenset[str] = frozenset(w for v, _ in pairs for w in v.split())
+        self._spell_list: list[str] = []
+        self._spell_keys: list[str] = []
+        self._spelled: dict[str, str] = {}
+        self.typo_cutoff = 84.0
+
+    def learn(self, texts: list[str], typo_cutoff: float) -> None:
+        """The words the data uses: a word outside them is checked for a misspelling of one of them."""
+        words = set(self.lexicon)
+        for text in texts:
+            words.update(clean(text).split())
+        self.lexicon = frozenset(words)
+        shortest = 3 if self.lang == "ko" else 4
+        self._spell_list = sorted(w for w in words if len(w) >= shortest and not w.isdigit())
+        # Korean is compared letter by letter (jamo); decomposed once here, not on every look-up.
+        self._spell_keys = [jamo(w) for w in self._spell_list] if self.lang == "ko" else self._spell_list
+        self.typo_cutoff = typo_cutoff
+        self._spelled = {}
+
+    def _spell(self, word: str) -> str:
+        shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
+        if word in self.lexicon or word in self.stopwords or len(word) < shortest or not word.isalpha():
+            return word
+        if word not in self._spelled:
+            if len(self._spelled) >= SPELL_CACHE:
+                self._spelled.clear()
+            key = jamo(word) if self.lang == "ko" else word
+            best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
+            self._spelled[word] = self._spell_list[best[2]] if best else word
+        return self._spelled[word]
+
+    def canonical(self, text: str) -> str:
+        """Cleaned, misspellings mended, every synonym rewritten to its canonical form."""
+        words = " ".join(self._spell(w) for w in clean(text).split())
+        return self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
+
+    def words(self, text: str) -> list[str]:
+        """Content words in order (stop words and particles gone), stemmed."""
+        out = []
+        for word in self.canonical(text).split():
+            if word in self.stopwords:
+                continue
+            stem = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
+            if stem not in self.stopwords:
+                out.append(stem)
+        return out
+
+    def features(self, words: list[str]) -> list[str]:
+        """What the ranker compares: the words ('w' + word) and character n-grams ('c' + gram) of each word,
+        so "analysed" meets "analysis"; Korean n-grams run across the words of the question (spacing varies)."""
+        out = ["w" + w for w in words]
+        if self.lang == "en":
+            for w in words:
+                if w.isdigit():
+                    continue
+                padded = f"<{w}>"
+                for n in self.char_grams:
+                    out.extend("c" + padded[i : i + n] for i in range(len(padded) - n + 1))
+            return out
+        joined = "".join(w for w in words if SYLLABLES.fullmatch(w))
+        for n in self.char_grams:
+            out.extend("c" + joined[i : i + n] for i in range(len(joined) - n + 1))
+        for w in words:  # Latin words inside Korean text (MSS, UPR) as whole words only
+            if not SYLLABLES.fullmatch(w) and not w.isdigit():
+                out.append("c" + w)
+        return out
+
+    def flat(self, words: list[str]) -> str:
+        """One string for the character-level ratio (Korean without spaces, as letters)."""
+        return " ".join(words) if self.lang == "en" else jamo("".join(words))
+
+    def _stem_en(self, word: str) -> str:
+        """A light stemmer: plurals, -ed and -ing ("punished", "snatching" -> "punish", "snatch")."""
+        if word in self.canonicals or not word.isalpha() or len(word) <= 3:
+            return word
+        if word.endswith("ies") and len(word) > 4:
+            return word[:-3] + "y"
+        for suffix in ("ing", "ed"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                stem = word[: -len(suffix)]
+                if len(stem) > 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                    stem = stem[:-1]  # "snatching" ok, "stopped" -> "stop"
+                return stem
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            return word[:-1]
+        return word
+
+    def _strip_ko(self, word: str) -> str:
+        """The word without its particle or ending; a canonical word is never cut (김정은 is not 김정 + 은)."""
+        if not SYLLABLES.fullmatch(word) or word in self.canonicals:
+            return word
+        for ending in self.endings:
+            if word.endswith(ending) and word[: -len(ending)] in self.canonicals:
+                return word[: -len(ending)]
+        for ending in self.endings:
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                return word[: -len(ending)]
+        return word

@@ -1,0 +1,247 @@
+"""Replies and menus drawn as Telegram messages: HTML, buttons and their callback data, captions, inline results.
+
+The one place Telegram HTML is built: every value taken from a Reply, the data or the user is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+
+from ..answerer import Answerer
+from ..answers import Reply, SourceRef, Topic, Writer
+from ..charts import chart_for, chart_ids, describe
+from ..models import LANGS, Dataset
+from ..wording import JOINER, WORDS, say
+from .split import split_html, units
+
+CALLBACK_DATA_BYTES = 64  # Telegram's limit on callback data
+INLINE_DESCRIPTION_CHARS = 100
+CAPTION_CHARS = 1024  # Telegram's limit on a photo caption, counted after the HTML is parsed
+METHOD_FINDINGS = ("interviewees_total", "cases_total", "victims_total")  # the method, in /about
+LANG_NAMES = {"en": "English", "ko": "한국어"}
+LANG_ALIASES = {
+    "en": "en",
+    "eng": "en",
+    "english": "en",
+    "영어": "en",
+    "ko": "ko",
+    "kr": "ko",
+    "kor": "ko",
+    "korean": "ko",
+    "한국어": "ko",
+    "한국말": "ko",
+    "한글": "ko",
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """One Telegram text of bot.wording in `lang` (English if unknown), the values filled in escaped."""
+    table = WORDS.get(lang, WORDS["en"])
+    return table[key].format(**{name: html.escape(str(value)) for name, value in values.items()})
+
+
+def link(ref: SourceRef) -> str:
+    return f'<a href="{html.escape(ref.url, quote=True)}">{html.escape(ref.label)}</a>'
+
+
+def links(refs: Iterable[SourceRef], lang: str) -> str:
+    """The outlets of a source line as links, joined as the plain source line joins them."""
+    return f" {html.escape(JOINER[lang])} ".join(link(r) for r in refs)
+
+
+def reply_html(reply: Reply) -> str:
+    """An answer in Telegram's HTML: title bold, outlets as links, every text escaped."""
+    parts = [f"<b>{html.escape(reply.title)}</b>"] if reply.title else []
+    parts.append(html.escape(reply.body))
+    if reply.sources:
+        parts.append(f"<i>{html.escape(reply.source_prefix)}</i> {links(reply.sources, reply.lang)}".strip())
+    return "\n\n".join(parts)
+
+
+# --- callback data: what a button asks for -----------------------------------------------------
+
+TOPIC, LANG, CHART, QUOTE = "t", "lang", "c", "q"  # "t:<lang>:<topic>", "lang:<lang>", "c:<lang>:<breakdown>", "q:…"
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str  # TOPIC | LANG | CHART | QUOTE
+    lang: str
+    value: str = ""
+
+    def encode(self) -> str:
+        return f"{self.kind}:{self.lang}" + (f":{self.value}" if self.value or self.kind != LANG else "")
+
+
+def decode(data: str | None) -> Callback | None:
+    """The button's request, or None for data this version does not know (an old button)."""
+    kind, _, rest = (data or "").partition(":")
+    lang, _, value = rest.partition(":")
+    if kind not in {TOPIC, LANG, CHART, QUOTE} or lang not in LANGS:
+        return None
+    return Callback(kind, lang, value)
+
+
+def pattern(kind: str) -> str:
+    """The CallbackQueryHandler pattern for one kind of button."""
+    return f"^{kind}:"
+
+
+# --- keyboards -----------------------------------------------------------------------------------
+
+
+def topic_keyboard(topics: Sequence[Topic], lang: str, columns: int = 2, kind: str = TOPIC) -> InlineKeyboardMarkup:
+    """Buttons that answer a topic when pressed, in `lang` (kind QUOTE: that send its citation)."""
+    buttons = [InlineKeyboardButton(t.title, callback_data=Callback(kind, lang, t.id).encode()) for t in topics]
+    return InlineKeyboardMarkup([buttons[k : k + columns] for k in range(0, len(buttons), columns)])
+
+
+def share_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
+    """An answer's "📊 Chart" (when it has a chart) and "❝ Quote" buttons, in the answer's language."""
+    if reply.intent is None:
+        return None
+    quote = Callback(QUOTE, reply.lang, reply.intent).encode()
+    row = [InlineKeyboardButton(say(reply.lang, "button_quote"), callback_data=quote)]
+    breakdown = chart_for(reply, data)
+    if breakdown is not None:
+        chart = Callback(CHART, reply.lang, breakdown).encode()
+        row.insert(0, InlineKeyboardButton(say(reply.lang, "button_chart"), callback_data=chart))
+    return InlineKeyboardMarkup([row])
+
+
+def reply_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
+    """A decline's or small talk's topics as buttons, an answer's share buttons."""
+    if reply.suggestions:
+        return topic_keyboard(reply.suggestions, reply.lang, columns=1)
+    return share_keyboard(reply, data)
+
+
+def chart_keyboard(data: Dataset, lang: str) -> InlineKeyboardMarkup:
+    """Every chart as a button, titled as the chart is."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(data.breakdowns[b].title[lang], callback_data=Callback(CHART, lang, b).encode())]
+            for b in chart_ids(data)
+        ]
+    )
+
+
+def lang_keyboard() -> InlineKeyboardMarkup:
+    row = [InlineKeyboardButton(name, callback_data=Callback(LANG, code).encode()) for code, name in LANG_NAMES.items()]
+    return InlineKeyboardMarkup([row])
+
+
+# --- captions, inline results --------------------------------------------------------------------
+
+
+def chart_caption(data: Dataset, breakdown_id: str, lang: str) -> str:
+    """A chart's caption in Telegram HTML: its title, then the source line with the outlets linked."""
+    chart = describe(data, breakdown_id, lang)
+    refs, prefix = Writer(data).source_line(data.categories(breakdown_id), lang, chart.context)
+    caption = f"<b>{html.escape(chart.title)}</b>\n<i>{html.escape(prefix)}</i> {links(refs, lang)}".strip()
+    plain = f"{chart.title}\n{chart.source}"  # what Telegram counts, once it has parsed the HTML
+    if units(plain) > CAPTION_CHARS:  # never with today's data; a cut caption is better than a refused photo
+        caption = html.escape(preview(plain, CAPTION_CHARS // 2))  # half: characters, where Telegram counts UTF-16
+    return caption
+
+
+def inline_article(index: int, reply: Reply) -> InlineQueryResultArticle:
+    """One inline result: the answer as a ready-to-send message with its figure and source line."""
+    return InlineQueryResultArticle(
+        id=f"{index}-{reply.lang}-{reply.intent}"[:CALLBACK_DATA_BYTES],
+        title=reply.title,
+        description=preview(reply.body),
+        input_message_content=InputTextMessageContent(
+            split_html(reply_html(reply))[0],
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+
+
+def preview(value: str, limit: int = INLINE_DESCRIPTION_CHARS) -> str:
+    """The start of a text, cut at a word and marked with an ellipsis when cut."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,.;:") + "…"
+
+
+# --- the bot's own pages -------------------------------------------------------------------------
+
+
+def report_names(answerer: Answerer, lang: str) -> dict[str, str]:
+    report = answerer.data.report
+    assert report is not None
+    if lang == "en":
+        date = f"{int(report.date[8:])} {_month(report.date)} {report.date[:4]}"
+    else:
+        date = report.date.replace("-", ".")
+    return {"report": report.title[lang], "date": date, "publisher": report.publisher[lang]}
+
+
+def _month(date: str) -> str:
+    months = "January February March April May June July August September October November December".split()
+    return months[int(date[5:7]) - 1]
+
+
+def greeting_text(answerer: Answerer, lang: str) -> str:
+    return text(lang, "greeting", **report_names(answerer, lang))
+
+
+def help_text(answerer: Answerer, lang: str, username: str, commands: Sequence[str]) -> str:
+    listed = "\n".join(f"/{name} — {say(lang, 'command_' + name)}" for name in commands)
+    return text(
+        lang,
+        "help",
+        username=username,
+        example_en=say("en", "example_question"),
+        example_ko=say("ko", "example_question"),
+        publisher=report_names(answerer, lang)["publisher"],
+        commands=listed,
+    )
+
+
+def command_menu(lang: str, commands: Sequence[str]) -> list[BotCommand]:
+    """The menu setMyCommands publishes: the same table, and order, as /help."""
+    return [BotCommand(name, say(lang, "command_" + name)) for name in commands]
+
+
+def sources_text(answerer: Answerer, lang: str) -> str:
+    """Every source with its link: the report and its coverage first, then background sources."""
+    coverage = [text(lang, "sources")]
+    background = [text(lang, "sources_context")]
+    for source, (ref, title) in zip(answerer.data.sources.values(), answerer.sources(lang), strict=True):
+        (background if source.kind == "context" else coverage).append(f"• {link(ref)} — {html.escape(title)}")
+    return "\n".join(coverage) + ("\n\n" + "\n".join(background) if len(background) > 1 else "")
+
+
+def about_text(answerer: Answerer, lang: str) -> str:
+    """The report and its method (figures from the database), what the bot does and doesn't, privacy."""
+    findings = answerer.data.findings
+    method = " ".join(answerer.writer.sentence(findings[f], lang) for f in METHOD_FINDINGS if f in findings)
+    report = text(lang, "about_report", **report_names(answerer, lang))
+    url = answerer.data.report.url if answerer.data.report else ""
+    return "\n\n".join(
+        [
+            text(lang, "about_title"),
+            f"{report} {html.escape(method)}".strip(),
+            text(lang, "about_does"),
+            text(lang, "about_doesnt"),
+            text(lang, "about_privacy"),
+            text(lang, "about_link", url=url, url_label=say(lang, "report_link_label")),
+        ]
+    )
