@@ -137,6 +137,9 @@ class Answerer:
                 intent, self.data.findings[entity.finding], lang, question, match.confidence
             )
         verdict = self._verdict(match, reply)
+        finding = self.data.findings[entity.finding] if entity else None
+        if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
+            return self.writer.count_not_published(question, lang, finding, None)  # "how many, exactly? a headcount"
         if verdict and verdict.kind == "not_in_report":
             return self.writer.count_not_published(question, lang, self.data.findings[verdict.finding or ""], verdict)
         if verdict and verdict.kind == "differs" and entity is not None:

@@ -301,11 +301,13 @@ class Writer:
             question, lang, None, confidence, "", body, suggestions=topics, verdict=verdict.kind if verdict else None
         )
 
-    def count_not_published(self, question: str, lang: str, f: Finding, verdict: Verdict) -> Reply:
+    def count_not_published(self, question: str, lang: str, f: Finding, verdict: Verdict | None) -> Reply:
         """A count asked of, or claimed for, a category the report gives only as a share: no count to confirm."""
         body = say(lang, "count_not_published", label=f.label[lang], figure=self.figure(f, lang))
         refs, prefix = self.source_line([f], lang, f.is_context)
-        return Reply(question, lang, None, 0, "", body, refs, prefix, (f.id,), verdict=verdict.kind)
+        return Reply(
+            question, lang, None, 0, "", body, refs, prefix, (f.id,), verdict=verdict.kind if verdict else None
+        )
 
     def smalltalk(self, question: str, lang: str, talk_id: str, confidence: int) -> Reply:
         """A greeting, thanks or a question about the bot: its short reply, and the headline topics to try."""

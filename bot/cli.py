@@ -18,7 +18,9 @@ if TYPE_CHECKING:  # the matcher, numpy and rapidfuzz stay unloaded for `nkbot -
     from .answerer import Answerer
 
 LABELLED_DIR = config.PACKAGE_DATA / "labelled"
-DEV_DIR = LABELLED_DIR / "dev"
+DEV_DIRS = tuple(
+    LABELLED_DIR / name for name in ("dev", "dev2", "dev3", "dev4")
+)  # written like the blind set, to tune on
 
 
 class Failure(click.ClickException):
@@ -158,7 +160,7 @@ def chat(lang: str | None) -> None:
     "set_dirs",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     multiple=True,
-    help="Folder with en.yaml and ko.yaml (repeatable; default: data/labelled and data/labelled/dev).",
+    help="Folder with en.yaml and ko.yaml (repeatable; default: data/labelled and its dev sets).",
 )
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None, help="K-fold cross-validation instead.")
 @click.option("--quiet", is_flag=True, help="Leave out the list of questions not answered right.")
@@ -177,7 +179,7 @@ def evaluate_command(langs: tuple[str, ...], set_dirs: tuple[Path, ...], folds: 
     from . import evaluate, tune
 
     answerer = _answerer(_settings())
-    folders = set_dirs or (LABELLED_DIR, DEV_DIR)
+    folders = set_dirs or (LABELLED_DIR, *DEV_DIRS)
     wanted = langs or ("en", "ko")
     items = [i for folder in folders for i in evaluate.load_sets(folder, wanted)]
     if not items:
@@ -209,7 +211,8 @@ def tune_command(folds: int, write: bool) -> None:
     settings = _settings()
     answerer = _answerer(settings)
     data = answerer.data
-    items = evaluate.examples_as_items(data) + evaluate.load_sets(LABELLED_DIR) + evaluate.load_sets(DEV_DIR)
+    labelled = [i for folder in (LABELLED_DIR, *DEV_DIRS) for i in evaluate.load_sets(folder)]
+    items = evaluate.examples_as_items(data) + labelled
     predictions = evaluate.cross_validate(data, items, folds)
     decision = tune.fit_decision(predictions)
     graded = tune.nested(predictions)

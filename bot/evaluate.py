@@ -22,7 +22,7 @@ from .answers import Reply
 from .matching import Match, Matcher
 from .matching.decide import Decision
 from .matching.matcher import Proposal
-from .matching.text import clean, matching_language
+from .matching.text import clean, detect_language
 from .models import LANGS, Dataset, Params
 
 PARAPHRASE = 85  # rapidfuzz token_sort_ratio at which two questions are one question reworded: same fold
@@ -106,7 +106,7 @@ def load_set(path: Path, lang: str | None = None) -> list[Labelled]:
     out = []
     for x in items:
         q = str(x["q"])
-        item_lang = lang or matching_language(q)
+        item_lang = lang or detect_language(q)
         if "expect" in x:
             out.append(
                 Labelled(

@@ -103,6 +103,8 @@ class OutOfScope:
     says: Text
     suggest: tuple[str, ...]
     examples: dict[str, tuple[str, ...]]
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words that name this subject outright
+    count_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ... when a count is asked or stated
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class LanguageWords:
     hedges: tuple[str, ...] = ()
     numbers: tuple[tuple[str, str], ...] = ()  # (number word, digits or "a/b")
     compare: tuple[str, ...] = ()  # words that compare ("vs", "worse than", 보다)
+    counts: tuple[str, ...] = ()  # words that demand a count, not a share ("headcount", 명수)
 
 
 @dataclass(frozen=True)

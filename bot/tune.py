@@ -20,6 +20,7 @@ from .matching.decide import FEATURES, Decision, fit
 from .models import Params
 
 WRONG_BUDGET = 1 / 300  # at most one wrong figure per 300 questions
+WRONG_COST = 10  # where no threshold keeps to the budget: one wrong figure weighs as much as ten right answers
 L2 = 1.0
 
 
@@ -46,7 +47,8 @@ def fit_decision(predictions: list[Prediction], budget: float = WRONG_BUDGET, l2
 
 def operating_point(predictions: list[Prediction], weights: tuple[float, ...], budget: float) -> float:
     """The threshold with the most right answers among those keeping wrong figures within `budget` (a share of
-    all questions); midway between neighbouring probabilities, so it does not sit on one question."""
+    all questions); where none does, the one with the most right answers less WRONG_COST for each wrong figure.
+    Midway between neighbouring probabilities, so it does not sit on one question."""
     probe = Decision(weights, 0.0)
     scored = []
     fixed_right = fixed_wrong = 0
@@ -62,13 +64,14 @@ def operating_point(predictions: list[Prediction], weights: tuple[float, ...], b
     right = fixed_right + sum(h.right for _, _, h in scored)
     wrong = fixed_wrong + sum(h.wrong for _, _, h in scored)
     limit = budget * len(predictions)
-    best_threshold, best_right = 1.0 - 1e-9, right if wrong <= limit else -1
+    best_threshold, best = 1.0 - 1e-9, (wrong <= limit, right - WRONG_COST * wrong)
     for n, (prob, answered, held) in enumerate(scored):
         right += answered.right - held.right
         wrong += answered.wrong - held.wrong
         below = scored[n + 1][0] if n + 1 < len(scored) else 0.0
-        if wrong <= limit and right > best_right:
-            best_right, best_threshold = right, (prob + below) / 2
+        value = (wrong <= limit, right - WRONG_COST * wrong)
+        if value > best:
+            best, best_threshold = value, (prob + below) / 2
     return min(max(best_threshold, 0.01), 0.99)
 
 

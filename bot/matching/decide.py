@@ -31,6 +31,7 @@ class Evidence:
     korean: float  # 1 for Korean
     stated: float  # 1 when the question states a figure
     talk: float = 0.0  # 0-1: how close the whole message is to small talk ("thanks, very helpful"), past a floor
+    vote: float = 0.0  # share of the most similar examples that belong to the best topic (or one with its figures)
 
     def vector(self) -> list[float]:
         """The features, with Korean's own slope for the scores (Korean questions match lower and carry more
@@ -81,6 +82,7 @@ UNTUNED = Decision.from_mapping(
         "korean": 0.0,
         "stated": 0.0,
         "talk": 0.0,
+        "vote": 0.0,
         "score_ko": 0.0,
         "unknown_ko": 0.0,
         "explained_ko": 0.0,

@@ -20,6 +20,13 @@ class Entity:
 
 
 Span = tuple[int, int, Entity]
+UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
+
+
+def _word_at(words: list[str], starts: list[int], position: int) -> str:
+    """The word of `words` (laid end to end, starting at `starts`) that holds `position`."""
+    k = max(i for i, start in enumerate(starts) if start <= position)
+    return words[k]
 
 
 class Entities:
@@ -81,7 +88,9 @@ class Entities:
             start = flat.find(joined)
             while start >= 0:
                 end = start + len(joined)
-                if len(joined) >= 3 or (start in begins and (end in ends or self._ending_follows(flat, end, ends))):
+                unspaced = len(_word_at(words, starts, start)) >= UNSPACED  # "중국에서잡힌여자몇명": no word starts
+                follows = end in ends or self._ending_follows(flat, end, ends)
+                if len(joined) >= 3 or ((start in begins or unspaced) and follows):
                     spans.append((start, end, entity))
                     break
                 start = flat.find(joined, start + 1)
@@ -121,6 +130,14 @@ class Entities:
                     return True
         subjects = {e.subject for e in entities if e.subject}
         if len(subjects) >= 2 and crossing:  # "sex breakdown by place of arrest", "체포 장소별 성별"
+            return True
+        profile = {b for b in names if data.breakdowns[b].profile}
+        if crossing and any(data.breakdowns[b].profile for b in mine) and any(not lineage(b) & mine for b in profile):
+            return True  # "escape cases by era", the era topic chosen: who the victims were, split by another trait
+        named_subject = any(e.subject for e in entities)
+        if named_subject and any(
+            not lineage(b) & mine for b in profile
+        ):  # "of those the MSS took alone, how many women"
             return True
         for s in {e.subject for e in entities if e.subject and e.subject != chosen and e.subject not in same}:
             own = set().union(*(lineage(b) for b in data.intents[s].breakdowns))

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from .text import Normaliser
 
 RATIO_FLOOR = 35  # character ratios below this never decide anything
+VOTERS = 5  # the most similar examples whose topics vote: agreement among them is confidence
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,14 @@ class Index:
         unknown_words = sum(f not in self.vocab for f in content) / len(content) if content else 0.0
         return Query(words, ids, values / length, unit_weights, unknown, unknown_words)
 
-    def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each owner's score in [0, 1]: nearest example (cosine, or the character ratio if higher) blended
-        with the owner's centroid; and the nearest example's cosine alone (1.0: the question is an example)."""
+        with the owner's centroid; the nearest example's cosine alone (1.0: the question is an example); and
+        the owner of each of the VOTERS most similar examples, most similar first."""
         n_owners = len(self.owners)
         if not len(query.ids) or not n_owners:
-            return np.zeros(n_owners, dtype=np.float32), np.zeros(n_owners, dtype=np.float32)
+            empty = np.zeros(n_owners, dtype=np.float32)
+            return empty, empty, np.zeros(0, dtype=np.int32)
         starts, ends = self.indptr[query.ids], self.indptr[query.ids + 1]
         lengths = ends - starts
         total = int(lengths.sum())
@@ -158,7 +161,10 @@ class Index:
         best = np.maximum.reduceat(nearest, self.owner_starts)
         whole = self.centroids[:, query.ids] @ query.values
         a = self.weights.centroid
-        return np.clip((1 - a) * best + a * whole, 0.0, 1.0), np.maximum.reduceat(dots, self.owner_starts)
+        voters = np.argpartition(-nearest, VOTERS)[:VOTERS] if len(nearest) > VOTERS else np.arange(len(nearest))
+        voters = voters[np.argsort(-nearest[voters])]
+        owners = np.searchsorted(self.owner_starts, voters, side="right") - 1
+        return np.clip((1 - a) * best + a * whole, 0.0, 1.0), np.maximum.reduceat(dots, self.owner_starts), owners
 
     def explained(self, query: Query, owner: int) -> tuple[float, float]:
         """Shares of the question's evidence weight made of units the owner's examples use, and of units they

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 
 from ..models import LANGS, Dataset, Intent, Params
@@ -20,7 +21,7 @@ from .entities import Entities, Entity
 from .index import Index, Owner, Weights
 from .numbers import Numbers, NumberWords, hedges_of, read
 from .smalltalk import SmallTalk, Talk
-from .text import NUMBER_TOKEN, Lexicon, Normaliser, clean, matching_language
+from .text import NUMBER_TOKEN, Lexicon, Normaliser, clean, detect_language
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Candidate:
     out_of_scope: bool = False
 
 
+SUGGESTED_SCORE = 25  # a declined question's runners-up scoring this (0-100) are offered as topics
+TALK = "talk:"  # the index's name for a small-talk owner ("talk:about_bot")
 CLAIM_CANDIDATES = 5  # a stated figure is looked up in this many of the best topics
 CLAIM_WINDOW = 0.15  # ... if they score within this of the best
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
@@ -79,9 +82,8 @@ class Proposal:
     entities: tuple[Entity, ...] = ()
     talk: Talk | None = None
     near_oos: str | None = None  # the best out-of-scope subject, for the reason of a decline
-    known: bool = (
-        False  # the question is one of the topic's own phrasings (or category terms), as good as word for word
-    )
+    known: bool = False  # the question is one of the topic's own phrasings (or category terms): answered
+    talk_owner: str | None = None  # small talk outranking every topic: the reply when no topic is answered
     rule: str | None = None  # empty | smalltalk | out_of_scope | cross_tab | unknown_number | single_year
 
 
@@ -111,12 +113,15 @@ class Matcher:
             self.normalisers[lang] = norm
             self.indexes[lang] = Index(norm, self._owners(lang), weights)
             self.entities[lang] = Entities(data, norm)
-            self.talk[lang] = SmallTalk([(t.id, e) for t in data.smalltalk.values() for e in t.examples.get(lang, ())])
+            self.talk[lang] = SmallTalk(
+                [(t.id, e) for t in data.smalltalk.values() for e in t.examples.get(lang, ())], lang
+            )
             self.number_words[lang] = NumberWords(
                 words.cues if words else frozenset(),
                 hedges_of(list(words.hedges)) if words else {},
                 dict(words.numbers) if words else {},
                 words.compare if words else (),
+                words.counts if words else (),
             )
         self.owners_of: dict[str, set[str]] = {}  # breakdown -> intents answering it
         self.splitters_of: dict[str, set[str]] = {}  # breakdown -> intents splitting one of its categories further
@@ -128,6 +133,20 @@ class Matcher:
                     self.splitters_of.setdefault(parent.breakdown, set()).add(intent.id)
         self.template_findings = {i.id: frozenset(i.finding_ids()) for i in data.intents.values()}
         self.findings_of = {i.id: self._findings_of(i) for i in data.intents.values()}
+        self.count_keywords = {  # ... and the words that name it when a count is asked or stated ("border guards")
+            lang: {
+                o.id: {w for k in o.count_keywords.get(lang, ()) for w in self.normalisers[lang].words(k)}
+                for o in data.out_of_scope.values()
+            }
+            for lang in LANGS
+        }
+        self.keywords = {  # each out-of-scope subject's keywords, as the matcher's words
+            lang: {
+                o.id: {w for k in o.keywords.get(lang, ()) for w in self.normalisers[lang].words(k)}
+                for o in data.out_of_scope.values()
+            }
+            for lang in LANGS
+        }
         self.counts_victims = {
             i: any(f == "victims_total" or "victims_total" in data.ancestors(f) for f in ids)
             for i, ids in self.findings_of.items()
@@ -149,6 +168,9 @@ class Matcher:
             for i in self.data.intents.values()
         ]
         owners += [Owner(o.id, True, o.examples.get(lang, ())) for o in self.data.out_of_scope.values()]
+        # Small talk ranks too, as a subject the report does not answer: "who built this bot" must beat "who is
+        # behind the report". Its examples keep only their content words here ("built", "bot").
+        owners += [Owner(TALK + t.id, True, t.examples.get(lang, ())) for t in self.data.smalltalk.values()]
         return owners
 
     def _term_examples(self, intent: Intent, lang: str) -> tuple[str, ...]:
@@ -208,8 +230,25 @@ class Matcher:
         return self.decide(self.propose(question, lang))
 
     def propose(self, question: str, lang: str | None = None) -> Proposal:
-        """Everything the decision weighs: the ranking, the topic it would answer, and any rule that declines."""
-        lang = lang if lang in LANGS else matching_language(question or "")
+        """Everything the decision weighs: the ranking, the topic it would answer, and any rule that declines.
+
+        A message of several sentences ending in a question ("Hi! I'm a student writing on forced repatriation.
+        Where were the victims arrested?") is also read as that last question alone; the reading the model
+        trusts more wins, unless a rule declines the whole message."""
+        whole = self._propose(question, lang)
+        last = _last_question(question or "")
+        if last is None or whole.rule is not None or whole.match.evidence is None:
+            return whole
+        tail = self._propose(last, whole.match.lang)
+        if tail.rule is not None or tail.match.evidence is None or tail.intent == whole.intent:
+            return whole
+        # The question asked is the last one; what comes before it is context, unless the question alone is
+        # too thin to read ("Is that right?" after the claim it checks).
+        better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
+        return replace(tail, match=replace(tail.match, numbers=whole.match.numbers)) if better else whole
+
+    def _propose(self, question: str, lang: str | None = None) -> Proposal:
+        lang = lang if lang in LANGS else detect_language(question or "")
         cleaned = clean(question or "")
         if not cleaned:
             return Proposal(Match(lang, None, 0, declined="empty"), rule="empty")
@@ -223,7 +262,7 @@ class Matcher:
         if not words:
             return Proposal(Match(lang, None, 0, declined="empty"), talk=talk, rule="empty")
         query = index.query(words)
-        blended, nearest = index.scores(query)
+        blended, nearest, voters = index.scores(query)
         scores = blended.tolist()
         entities = self.entities[lang].find(question, words if lang == "en" else None)
         # A named category points to the topic answering its breakdown, and (half as much) to a topic that splits
@@ -276,6 +315,7 @@ class Matcher:
             None,
         )
         oos = next((k for k in order if index.out_of_scope[k]), None)
+        subject = next((k for k in order if index.out_of_scope[k] and not index.ids[k].startswith(TALK)), None)
         s1 = scores[best]
         explained, oos_words = index.explained(query, best)
         evidence = Evidence(
@@ -292,11 +332,16 @@ class Matcher:
             korean=float(lang == "ko"),
             stated=float(bool(numbers.stated)),
             talk=max(0.0, talk.whole - TALK_FLOOR) / (100 - TALK_FLOOR) if talk else 0.0,
+            vote=sum(
+                v == best or (not index.out_of_scope[v] and self._related(intent_id, index.ids[v])) for v in voters
+            )
+            / max(1, len(voters)),
         )
         intent = self.data.intents[intent_id]
         mine = self.entities[lang].most_specific(tuple(e for e in entities if e.breakdown in intent.breakdowns))
-        if len(mine) == 1 and self.number_words[lang].compares(cleaned):
-            mine = ()  # "is it getting worse under Kim Jong-un?": the comparison needs the whole breakdown
+        words_of = self.number_words[lang]
+        if len(mine) == 1 and (words_of.compares(cleaned) or words_of.crosses(cleaned)):
+            mine = ()  # "worse under Kim Jong-un?", "by leader, with the year unknown": the whole breakdown
         proposal = Proposal(
             _with(base, evidence=evidence),
             known=float(nearest[best]) >= KNOWN_PHRASING
@@ -304,9 +349,16 @@ class Matcher:
             intent=intent_id,
             entities=mine,
             talk=talk,
-            near_oos=index.ids[oos] if oos is not None else None,
+            near_oos=index.ids[subject] if subject is not None else None,
         )
-        if oos is not None and scores[oos] > s1 + self.params.oos_margin:
+        is_talk = oos is not None and index.ids[oos].startswith(TALK)
+        if is_talk and scores[oos] > s1 + self.params.oos_margin:
+            talk_id = index.ids[oos].removeprefix(TALK)
+            if talk and talk.whole >= self.params.smalltalk_part:  # the message is small talk and nothing else
+                talked = _with(proposal.match, declined="smalltalk", smalltalk=talk_id)
+                return replace(proposal, rule="smalltalk", match=talked)
+            proposal = replace(proposal, talk_owner=talk_id)  # small talk, unless the topic is clearly asked for
+        if oos is not None and scores[oos] > s1 + self.params.oos_margin and not is_talk:
             return replace(
                 proposal,
                 rule="out_of_scope",
@@ -319,6 +371,13 @@ class Matcher:
                 rule="cross_tab",
                 match=_with(proposal.match, declined="cross_tab", out_of_scope="cross_tabulations"),
             )
+        counting = bool(numbers.stated) or self.asks_count(question, lang)
+        for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
+            named = self.keywords[lang].get(subject.id, set())
+            counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
+            if any(k in words for k in named | counted):
+                declined = _with(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
+                return replace(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]
         unknown = [n for n in numbers.plain if number_key(n) not in known]
         if unknown:
@@ -350,6 +409,8 @@ class Matcher:
         if probability >= decision.threshold or proposal.known:
             return _with(match, intent=proposal.intent, entities=proposal.entities)
         evidence = match.evidence
+        if proposal.talk_owner and not match.numbers.stated:
+            return _with(match, declined="smalltalk", smalltalk=proposal.talk_owner)
         if proposal.near_oos and evidence.oos_gap < self.params.oos_margin + NEAR_OOS:
             declined = _with(match, declined="out_of_scope", out_of_scope=proposal.near_oos)
         elif evidence.gap < AMBIGUOUS_GAP and evidence.score >= AMBIGUOUS_SCORE:
@@ -363,6 +424,13 @@ class Matcher:
         if talk and talk.part >= self.params.smalltalk_part and not declined.numbers.stated:
             return _with(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
+
+    def asks_count(self, question: str, lang: str) -> bool:
+        """Whether the question wants a count ("how many", "a headcount, not a percentage", 몇 명)."""
+        if self.number_words[lang].asks_count(clean(question)):
+            return True
+        canonical = self.normalisers[lang].canonical(question)
+        return "howmany" in canonical.split() if lang == "en" else "몇명" in canonical.replace(" ", "")
 
     def _holds(self, intent_id: str, numbers: Numbers) -> bool:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""
@@ -383,7 +451,7 @@ class Matcher:
         if match.out_of_scope and match.out_of_scope in self.data.out_of_scope:
             picked.extend(self.data.out_of_scope[match.out_of_scope].suggest)
         for c in match.candidates:
-            if not c.out_of_scope and c.score >= 25:
+            if not c.out_of_scope and c.score >= SUGGESTED_SCORE:
                 picked.append(c.id)
         picked.extend(i.id for i in self.data.intents.values() if i.headline)
         seen: list[str] = []
@@ -408,6 +476,18 @@ def check_params(params: Params) -> tuple[str, str] | None:
     if not 0 < params.threshold < 1:
         return "threshold", f"must be between 0 and 1, not {params.threshold}"
     return None
+
+
+TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
+SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+
+
+def _last_question(text: str) -> str | None:
+    """The last sentence of a message of several, when it is a question; else None."""
+    sentences = [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith(("?", "？")):
+        return None
+    return sentences[-1]
 
 
 def _length(words: list[str], lang: str) -> float:

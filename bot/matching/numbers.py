@@ -33,7 +33,7 @@ MONTHS = frozenset(
 COUNTED = frozenset(
     "victims victim people persons ppl children kids women men males females cases escapees defectors "
     "interviewees testimonies recommendations recs individuals girls boys arrests arrested detained taken "
-    "disappearances hours hour years 명 건 개 사람 피해자 시간".split()
+    "disappearances hours hour 명 건 개 사람 피해자 시간".split()
 )
 REFERRING = frozenset("the of all those these among total 전체 총 모든".split())
 
@@ -68,6 +68,12 @@ class NumberWords:
     hedges: dict[str, str] | None = None  # hedge phrase -> about | over | under
     numbers: dict[str, str] | None = None  # number word -> digits or "a/b"
     compare: tuple[str, ...] = ()  # words that compare ("vs", "worse", 보다)
+    counts: tuple[str, ...] = ()  # words that demand a count ("headcount", 명수)
+
+    def asks_count(self, cleaned: str) -> bool:
+        """Whether a (cleaned) question insists on a count rather than a share."""
+        padded = f" {cleaned} "
+        return any(f" {clean(w)} " in padded if w.isascii() else w in cleaned for w in self.counts)
 
     def crosses(self, cleaned: str) -> bool:
         """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별")."""
@@ -102,6 +108,9 @@ def read(question: str, words: NumberWords) -> Numbers:
         share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of) ({names}|\d+)(?![\w])")
         text = share.sub(lambda m: f" {table.get(m[1], m[1])} {m[2]} {table.get(m[3], m[3])} ", text)
     labels: dict[tuple[int, int], str] = {}  # how the question put a share in words ("half", 절반)
+    if names:  # "ten of the victims", "seventy women": number words that count
+        counted = "|".join(sorted(COUNTED | {"of"}, key=len, reverse=True))
+        text = re.sub(rf"(?<![\w])({names}) (?=(?:{counted})(?![\w]))", lambda m: f"{table[m[1]]} ", text)
     for phrase, digits in sorted(table.items(), key=lambda kv: -len(kv[0])):
         if "/" in digits:
             a, _, b = digits.partition("/")

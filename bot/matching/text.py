@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 MAX_CHARS = 600  # only the start of a very long message is matched: it bounds the cost of every step
+UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
 SPELL_CACHE = 4096  # misspellings remembered (a bounded dict, emptied when full)
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
@@ -19,18 +20,15 @@ NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w@])@\w{2,32}")
+BRACED = re.compile(r"\{[^{}]*\}")
 PHONE = re.compile(r"(?<![\w.])\+\d[\d ()-]{6,}\d|(?<![\w.])0\d{1,2}[ -]\d{3,4}[ -]\d{4}(?![\w.])")
 
 
 def detect_language(text: str) -> str:
-    """The language to answer in: Korean when the text has any Hangul, otherwise English."""
-    return "ko" if HANGUL.search(text or "") else "en"
-
-
-def matching_language(text: str) -> str:
-    """The language to match in: Korean when at least a quarter of the letters are Hangul ("MSS 비율은?" is
-    Korean; "how many 탈북민 were interviewed" is English with one Korean word), otherwise English."""
-    hangul = len(HANGUL.findall(text or ""))
+    """Korean when at least a quarter of the letters are Hangul ("MSS 비율은?" is Korean; "how many 탈북민 were
+    interviewed" is English with one Korean word), otherwise English. Markup and {placeholders} are not words."""
+    text = BRACED.sub(" ", TAG.sub(" ", text or ""))
+    hangul = len(HANGUL.findall(text))
     if not hangul:
         return "en"
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
@@ -59,6 +57,9 @@ def clean(text: str) -> str:
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # 200,000 -> 200000
     text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
     text = re.sub(r"(?<=[0-9a-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[0-9a-z])", " ", text)  # 113명, upr이, 대30
+    text = re.sub(
+        r"(?<=[\uac00-\ud7a3])(?=[\u3131-\u318e])|(?<=[\u3131-\u318e])(?=[\uac00-\ud7a3])", " ", text
+    )  # 안녕ㅎㅎ
     text = text.replace("%", " % ")
     text = "".join(ch if ch.isalnum() or ch in "%." else " " for ch in text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
@@ -88,6 +89,7 @@ class Normaliser:
             key=lambda p: (-len(p[0]), p),
         )
         self._canonical = dict(pairs)
+        self._hangul_variants = [(v, c) for v, c in pairs if len(v) >= 2 and SYLLABLES.fullmatch(v) and v != c]
         self.canonicals = frozenset(lexicon.synonyms)
         alternatives = "|".join(re.escape(v) for v, _ in pairs) or r"(?!x)x"
         if self.lang == "en":
@@ -126,9 +128,19 @@ class Normaliser:
         return self._spelled[word]
 
     def canonical(self, text: str) -> str:
-        """Cleaned, misspellings mended, every synonym rewritten to its canonical form."""
+        """Cleaned, misspellings mended, every synonym rewritten to its canonical form. Korean typed without
+        spaces ("중국공안몇위야") has its synonyms of two syllables or more rewritten inside the long words too."""
         words = " ".join(self._spell(w) for w in clean(text).split())
-        return self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
+        words = self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
+        if self.lang == "ko":
+            words = " ".join(self._inside(w) if len(w) >= UNSPACED else w for w in words.split())
+        return words
+
+    def _inside(self, word: str) -> str:
+        for variant, canonical in self._hangul_variants:
+            if variant in word:
+                word = word.replace(variant, f" {canonical} ")
+        return " ".join(word.split())
 
     def words(self, text: str) -> list[str]:
         """Content words in order (stop words and particles gone), stemmed."""

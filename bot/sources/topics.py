@@ -67,14 +67,21 @@ def placeholder_problem(placeholder: str, findings: dict[str, Finding], breakdow
 def out_of_scope(raw: list[dict[str, Any]], intents: dict[str, Intent]) -> dict[str, OutOfScope]:
     out: dict[str, OutOfScope] = {}
     for item in raw:
-        e = Entry("out_of_scope.yaml", item, {"says", "suggest", "examples"})
+        e = Entry("out_of_scope.yaml", item, {"says", "suggest", "examples", "keywords", "count_keywords"})
         if e.id in intents:
             e.fail("id is also an intent id")
         suggest = e.strings("suggest")
         for intent_id in suggest:
             if intent_id not in intents:
                 e.fail(f"suggests unknown intent '{intent_id}'")
-        out[e.id] = OutOfScope(e.id, e.text("says"), suggest, e.per_lang_strings("examples"))
+        out[e.id] = OutOfScope(
+            e.id,
+            e.text("says"),
+            suggest,
+            e.per_lang_strings("examples"),
+            e.per_lang_strings("keywords"),
+            e.per_lang_strings("count_keywords"),
+        )
     return out
 
 

@@ -52,7 +52,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
         table = raw.get(lang) or {}
         if not isinstance(table, dict):
             raise DataError("language.yaml", lang, "expected stopwords, endings, cues, hedges and numbers")
-        unknown = sorted(set(table) - {"stopwords", "endings", "cues", "hedges", "numbers", "compare"})
+        unknown = sorted(set(table) - {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts"})
         if unknown:
             raise DataError("language.yaml", lang, f"unknown field '{unknown[0]}'")
         numbers = table.get("numbers") or {}
@@ -71,6 +71,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
             endings=_words(table.get("endings") or "", "language.yaml", f"{lang}.endings"),
             cues=frozenset(_words(table.get("cues") or "", "language.yaml", f"{lang}.cues")),
             hedges=tuple(h.strip() for h in hedges),  # phrases ("more than"), so a list
+            counts=tuple(c.strip() for c in table.get("counts") or []),
             compare=_words(table.get("compare") or "", "language.yaml", f"{lang}.compare"),
             numbers=tuple(pairs),
         )
