@@ -31,7 +31,9 @@ class NoLimit(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         return None
 
-    async def process_request(self, callback: Any, args: Any, kwargs: Any, endpoint: str, data: Any, rate: Any) -> Any:
+    async def process_request(
+        self, callback: Any, args: Any, kwargs: Any, endpoint: str, data: Any, rate_limit_args: Any
+    ) -> Any:
         return await callback(*args, **kwargs)
 
 

@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 from .text import Normaliser
 
 RATIO_FLOOR = 35  # character ratios below this never decide anything
+RATIO_CHARS = 60
+RATIO_OWNERS = 8
 VOTERS = 5  # the most similar examples whose topics vote: agreement among them is confidence
 
 
@@ -86,12 +88,15 @@ class Index:
         self.vocab = {f: i for i, f in enumerate(sorted(df))}
         self.idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
         self.unknown_weight = weights.unknown * max(self.idf.values(), default=1.0)
+        self._base = {f: self._weight(f, 1) for f in self.idf}  # each known feature's weight at a count of one
         self.documents = [documents[o] for o in range(len(kept))]
         self.oos_vocabulary = set().union(*(documents[o] for o in range(len(kept)) if kept[o].out_of_scope))
         self.flats = flats
         # Examples in owner order: owner_starts[o] is the first example of owner o (for reduceat).
         owner_of = np.array([o for o, _ in rows], dtype=np.int32)
         self.owner_starts = np.searchsorted(owner_of, np.arange(len(kept))).astype(np.intp)
+        bounds = [*self.owner_starts.tolist(), len(rows)]
+        self.examples_of = [np.arange(bounds[o], bounds[o + 1]) for o in range(len(kept))]
         columns: dict[int, list[tuple[int, float]]] = {}
         centroids = np.zeros((len(kept), len(self.vocab)), dtype=np.float32)
         for e, (o, bag) in enumerate(rows):
@@ -121,7 +126,8 @@ class Index:
 
     def query(self, words: list[str]) -> Query:
         bag = Counter(self.norm.features(words))
-        known = [(self.vocab[f], self._weight(f, c)) for f, c in bag.items() if f in self.vocab]
+        vocab, base = self.vocab, self._base
+        known = [(vocab[f], base[f] * (1 + math.log(c)) if c > 1 else base[f]) for f, c in bag.items() if f in vocab]
         ids = np.array([k for k, _ in known], dtype=np.int64)
         values = np.array([v for _, v in known], dtype=np.float32)
         length = float(np.linalg.norm(values)) or 1.0
@@ -155,12 +161,21 @@ class Index:
             dots = np.bincount(self.example_ids[offsets], weights=weights, minlength=self.size)
         else:
             dots = np.zeros(self.size)
-        flat = self.norm.flat(query.words)
-        ratios = process.cdist([flat], self.flats, scorer=fuzz.ratio, score_cutoff=RATIO_FLOOR, dtype=np.float32)[0]
-        nearest = np.maximum(dots, self.weights.ratio * ratios / 100.0)
-        best = np.maximum.reduceat(nearest, self.owner_starts)
         whole = self.centroids[:, query.ids] @ query.values
         a = self.weights.centroid
+        nearest = dots
+        flat = self.norm.flat(query.words)
+        if self.weights.ratio and len(flat) <= RATIO_CHARS:
+            # The character ratio mends typos in short questions (long ones have words enough), compared with the
+            # examples of the owners the cosine already ranks best: a typo shifts scores, it does not hide a topic.
+            ranked = (1 - a) * np.maximum.reduceat(dots, self.owner_starts) + a * whole
+            close = np.argsort(-ranked)[:RATIO_OWNERS]
+            picked = np.concatenate([self.examples_of[o] for o in close])
+            choices = [self.flats[i] for i in picked]
+            ratios = process.cdist([flat], choices, scorer=fuzz.ratio, score_cutoff=RATIO_FLOOR, dtype=np.float32)[0]
+            nearest = dots.copy()
+            nearest[picked] = np.maximum(dots[picked], self.weights.ratio * ratios / 100.0)
+        best = np.maximum.reduceat(nearest, self.owner_starts)
         voters = np.argpartition(-nearest, VOTERS)[:VOTERS] if len(nearest) > VOTERS else np.arange(len(nearest))
         voters = voters[np.argsort(-nearest[voters])]
         owners = np.searchsorted(self.owner_starts, voters, side="right") - 1

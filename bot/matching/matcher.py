@@ -35,6 +35,7 @@ SUGGESTED_SCORE = 25  # a declined question's runners-up scoring this (0-100) ar
 TALK = "talk:"  # the index's name for a small-talk owner ("talk:about_bot")
 CLAIM_CANDIDATES = 5  # a stated figure is looked up in this many of the best topics
 CLAIM_WINDOW = 0.15  # ... if they score within this of the best
+SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared with it
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
@@ -252,7 +253,7 @@ class Matcher:
         cleaned = clean(question or "")
         if not cleaned:
             return Proposal(Match(lang, None, 0, declined="empty"), rule="empty")
-        talk = self.talk[lang].best(cleaned)
+        talk = self.talk[lang].best(cleaned) if len(cleaned) <= SMALLTALK_CHARS else None
         if talk and (talk.whole >= self.params.smalltalk_sure or (len(cleaned.split()) <= 2 and talk.part >= 99)):
             return Proposal(
                 Match(lang, None, round(talk.whole), declined="smalltalk", smalltalk=talk.id), rule="smalltalk"
@@ -280,7 +281,7 @@ class Matcher:
         boosted |= splitting
         numbers = read(question, self.number_words[lang])
         if numbers.years:  # a year points to a close topic whose figures are about that year ("returned in 2023")
-            ranked = sorted(range(len(scores)), key=lambda k: -scores[k])[:CLAIM_CANDIDATES]
+            ranked = _best_first(scores)[:CLAIM_CANDIDATES]
             top = scores[ranked[0]] if ranked else 0.0
             for k in ranked:
                 owner = index.ids[k]
@@ -291,13 +292,13 @@ class Matcher:
                 ):
                     scores[k] = min(1.0, scores[k] + self.params.claim_boost)
         if numbers.stated:  # a figure the question quotes points to the topic that holds it, among close ones
-            ranked = sorted(range(len(scores)), key=lambda k: -scores[k])[:CLAIM_CANDIDATES]
+            ranked = _best_first(scores)[:CLAIM_CANDIDATES]
             top = scores[ranked[0]] if ranked else 0.0
             for k in ranked:
                 close = scores[k] >= top - CLAIM_WINDOW
                 if close and not index.out_of_scope[k] and self._holds(index.ids[k], numbers):
                     scores[k] = min(1.0, scores[k] + self.params.claim_boost)
-        order = sorted(range(len(scores)), key=lambda k: -scores[k])
+        order = _best_first(scores)
         candidates = tuple(
             Candidate(index.ids[k], round(scores[k] * 100, 1), bool(index.out_of_scope[k])) for k in order[:5]
         )
@@ -488,6 +489,10 @@ def _last_question(text: str) -> str | None:
     if len(sentences) < 2 or not sentences[-1].rstrip().endswith(("?", "？")):
         return None
     return sentences[-1]
+
+
+def _best_first(scores: list[float]) -> list[int]:
+    return sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
 
 
 def _length(words: list[str], lang: str) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from .text import clean
 
@@ -70,6 +71,11 @@ class NumberWords:
     compare: tuple[str, ...] = ()  # words that compare ("vs", "worse", 보다)
     counts: tuple[str, ...] = ()  # words that demand a count ("headcount", 명수)
 
+    @property
+    def cue_endings(self) -> tuple[str, ...]:
+        """Korean cues that end a word ("…라던데", "…맞죠")."""
+        return tuple(c for c in self.cues if len(c) > 1 and not c.isascii())
+
     def asks_count(self, cleaned: str) -> bool:
         """Whether a (cleaned) question insists on a count rather than a share."""
         padded = f" {cleaned} "
@@ -101,8 +107,10 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
 def read(question: str, words: NumberWords) -> Numbers:
     """The numbers of a question, sorted into stated figures, plain numbers and years."""
     text = f" {clean(question)} "
-    # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
     table = words.numbers or {}
+    if not any(ch.isdigit() for ch in text) and not _number_words(table).search(text):
+        return Numbers()  # no figure stated, no year, nothing to refer to
+    # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
     names = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True) if "/" not in table[w])
     if names:
         share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of) ({names}|\d+)(?![\w])")
@@ -122,9 +130,8 @@ def read(question: str, words: NumberWords) -> Numbers:
                 labels[(int(a), int(b))] = phrase
     text = KOREAN_AGES.sub("20 30", text)
     tokens = text.split()
-    cue = any(
-        t in words.cues or any(t.endswith(c) for c in words.cues if len(c) > 1 and not c.isascii()) for t in tokens
-    )
+    endings = words.cue_endings
+    cue = any(t in words.cues or (endings and t.endswith(endings)) for t in tokens)
     cue = cue or _yes_no(tokens)
     stated: list[Stated] = []
     taken: list[tuple[int, int]] = []
@@ -182,6 +189,16 @@ def read(question: str, words: NumberWords) -> Numbers:
         else:
             plain.append(number)
     return Numbers(tuple(stated), tuple(plain), tuple(years), cue, tuple(in_year))
+
+
+@lru_cache(maxsize=8)
+def _number_words_key(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or r"(?!x)x")
+
+
+def _number_words(table: dict[str, str]) -> re.Pattern[str]:
+    """One pattern finding any number word of the table ("eight", "half", 절반)."""
+    return _number_words_key(tuple(table))
 
 
 def _as_period(before: list[str], after: list[str]) -> bool:

@@ -17,7 +17,7 @@ from .text import clean
 class Talk:
     id: str
     whole: float  # 0-100: the message is this small talk and nothing else (token_sort_ratio)
-    part: float  # 0-100: the message contains this small talk (token_set_ratio)
+    part: float  # 100 when the message uses every word of one small-talk example ("thanks, very helpful"), else 0
 
 
 class SmallTalk:
@@ -26,20 +26,29 @@ class SmallTalk:
     def __init__(self, examples: list[tuple[str, str]], lang: str = "en") -> None:
         pairs = [(talk_id, clean(text)) for talk_id, text in examples]
         self.ids = [talk_id for talk_id, text in pairs if text]
-        self.texts = [text for _, text in pairs if text]
+        texts = [text for _, text in pairs if text]
         self.korean = lang == "ko"
-        self.unspaced = [text.replace(" ", "") for text in self.texts]
+        # token_sort_ratio is ratio() of the sorted words: the examples are sorted once, here.
+        self.sorted = [" ".join(sorted(text.split())) for text in texts]
+        self.tokens = [frozenset(text.split()) for text in texts]
+        self.unspaced = [text.replace(" ", "") for text in texts]
 
     def best(self, cleaned: str) -> Talk | None:
-        if not self.texts or not cleaned:
+        if not self.ids or not cleaned:
             return None
-        whole = process.extractOne(cleaned, self.texts, scorer=fuzz.token_sort_ratio)
-        part = process.extractOne(cleaned, self.texts, scorer=fuzz.token_set_ratio)
-        assert whole is not None and part is not None
+        words = cleaned.split()
+        whole = process.extractOne(" ".join(sorted(words)), self.sorted, scorer=fuzz.ratio)
+        assert whole is not None
         if self.korean:  # spacing and endings vary: 이봇은누가만들었습니까 is 이 봇은 누가 만들었나요
             unspaced = process.extractOne(cleaned.replace(" ", ""), self.unspaced, scorer=fuzz.ratio)
             if unspaced is not None and unspaced[1] > whole[1]:
                 whole = unspaced
+        # The small talk the message contains: the example all of whose words it uses, the longest such.
+        present = set(words)
+        part, part_id = 0.0, whole[2]
+        for k, tokens in enumerate(self.tokens):
+            if tokens <= present and (part < 100 or len(tokens) > len(self.tokens[part_id])):
+                part, part_id = 100.0, k
         # The whole-message match names the talk when it is close; otherwise the talk the message contains.
-        chosen = whole if whole[1] >= part[1] * 0.9 else part
-        return Talk(self.ids[chosen[2]], whole[1], part[1])
+        chosen = whole[2] if whole[1] >= part * 0.9 else part_id
+        return Talk(self.ids[chosen], whole[1], part)

@@ -6,12 +6,16 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
 MAX_CHARS = 600  # only the start of a very long message is matched: it bounds the cost of every step
 UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
-SPELL_CACHE = 4096  # misspellings remembered (a bounded dict, emptied when full)
+SPELL_CACHE = 4096
+CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
+SPELLED_WORDS = 40  # only the first words of a long message are checked for misspellings
+LONGEST_WORD = 20  # and none longer than this: a string of random letters is no misspelt word
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
 NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
@@ -45,14 +49,26 @@ def strip_noise(text: str) -> str:
     text = (text or "")[: MAX_CHARS * 2]
     text = html.unescape(TAG.sub(" ", text))
     text = PHONE.sub(" ", HANDLE.sub(" ", URL.sub(" ", text)))
-    # Emoji, pictographs and other symbols (So, Sk) and the joiners and selectors that build them.
-    return "".join(" " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} else ch for ch in text)
+    return "".join(map(_symbol_free, text))
 
 
+@cache
+def _symbol_free(ch: str) -> str:
+    """A character, or a space for emoji, pictographs and other symbols (So, Sk) and what builds them."""
+    return " " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} else ch
+
+
+@cache
+def _plain(ch: str) -> str:
+    """A character as clean() keeps it: control, format and separator characters become spaces."""
+    return " " if unicodedata.category(ch)[0] in "CZ" else ch
+
+
+@lru_cache(maxsize=CLEAN_CACHE)
 def clean(text: str) -> str:
     """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped."""
     text = unicodedata.normalize("NFKC", strip_noise(text)[:MAX_CHARS])
-    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    text = "".join(map(_plain, text))
     text = text.casefold()
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # 200,000 -> 200000
     text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
@@ -83,6 +99,8 @@ class Normaliser:
         self.lang = lexicon.lang
         self.stopwords = lexicon.stopwords
         self.endings = tuple(sorted(lexicon.endings, key=len, reverse=True))
+        self._ending_set = frozenset(self.endings)
+        self._ending_sizes = sorted({len(e) for e in self.endings}, reverse=True)
         self.char_grams = char_grams
         pairs = sorted(
             {(clean(v), c) for c, vs in lexicon.synonyms.items() for v in (*vs, c) if clean(v)},
@@ -117,7 +135,9 @@ class Normaliser:
 
     def _spell(self, word: str) -> str:
         shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
-        if word in self.lexicon or word in self.stopwords or len(word) < shortest or not word.isalpha():
+        if word in self.lexicon or word in self.stopwords or not shortest <= len(word) <= LONGEST_WORD:
+            return word
+        if not word.isalpha():
             return word
         if word not in self._spelled:
             if len(self._spelled) >= SPELL_CACHE:
@@ -130,7 +150,7 @@ class Normaliser:
     def canonical(self, text: str) -> str:
         """Cleaned, misspellings mended, every synonym rewritten to its canonical form. Korean typed without
         spaces ("중국공안몇위야") has its synonyms of two syllables or more rewritten inside the long words too."""
-        words = " ".join(self._spell(w) for w in clean(text).split())
+        words = " ".join(self._spell(w) if k < SPELLED_WORDS else w for k, w in enumerate(clean(text).split()))
         words = self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
         if self.lang == "ko":
             words = " ".join(self._inside(w) if len(w) >= UNSPACED else w for w in words.split())
@@ -197,10 +217,11 @@ class Normaliser:
         """The word without its particle or ending; a canonical word is never cut (김정은 is not 김정 + 은)."""
         if not SYLLABLES.fullmatch(word) or word in self.canonicals:
             return word
-        for ending in self.endings:
-            if word.endswith(ending) and word[: -len(ending)] in self.canonicals:
-                return word[: -len(ending)]
-        for ending in self.endings:
-            if word.endswith(ending) and len(word) - len(ending) >= 2:
-                return word[: -len(ending)]
+        cuts = [n for n in self._ending_sizes if n < len(word) and word[-n:] in self._ending_set]  # longest first
+        for n in cuts:
+            if word[:-n] in self.canonicals:
+                return word[:-n]
+        for n in cuts:
+            if len(word) - n >= 2:
+                return word[:-n]
         return word
