@@ -45,7 +45,8 @@ def judge(
     is none of the figures but that the topic's wording uses (`known`: "Article 179") is a reference."""
     if not stated:
         return None
-    verdicts = [v for s in stated if (v := _judge_one(s, findings, data)) is not None]
+    offers = [(f, _candidates(f, data)) for f in findings]
+    verdicts = [v for s in stated if (v := _judge_one(s, offers)) is not None]
     verdicts = [
         v
         for v in verdicts
@@ -60,20 +61,21 @@ def judge(
     return verdicts[0]
 
 
-def _judge_one(s: Stated, findings: list[Finding], data: Dataset) -> Verdict | None:
+def _judge_one(s: Stated, offers: list[tuple[Finding, list[_Candidate]]]) -> Verdict | None:
+    findings = [f for f, _ in offers]
     if s.kind == "count" and findings and findings[0].percent_only:
         # "exactly 10 people for outside contact?": the report gives only the share; no count can be confirmed.
         return Verdict("not_in_report", s, findings[0].id, "percent", findings[0].percent)
     for wanted in ("exact", "rounded"):
-        for f in findings:
-            for c in _candidates(f, data):
+        for f, candidates in offers:
+            for c in candidates:
                 if c.kind == s.kind and _fits(s, c, f) == wanted:
                     return Verdict(wanted, s, f.id, c.measure, c.value, c.by)
-    lead = next((f for f in findings if any(c.kind == s.kind and not c.by for c in _candidates(f, data))), None)
-    if lead is None:
-        return None
-    c = next(c for c in _candidates(lead, data) if c.kind == s.kind and not c.by)
-    return Verdict("differs", s, lead.id, c.measure, c.value)
+    for f, candidates in offers:
+        c = next((c for c in candidates if c.kind == s.kind and not c.by), None)
+        if c is not None:
+            return Verdict("differs", s, f.id, c.measure, c.value)
+    return None
 
 
 def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:

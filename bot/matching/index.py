@@ -91,7 +91,7 @@ class Index:
         self._base = {f: self._weight(f, 1) for f in self.idf}  # each known feature's weight at a count of one
         self.documents = [documents[o] for o in range(len(kept))]
         self.oos_vocabulary = set().union(*(documents[o] for o in range(len(kept)) if kept[o].out_of_scope))
-        self.flats = flats
+        self.flats = np.array(flats, dtype=object)  # indexed by an array of example numbers at once
         # Examples in owner order: owner_starts[o] is the first example of owner o (for reduceat).
         owner_of = np.array([o for o, _ in rows], dtype=np.int32)
         self.owner_starts = np.searchsorted(owner_of, np.arange(len(kept))).astype(np.intp)
@@ -171,8 +171,9 @@ class Index:
             ranked = (1 - a) * np.maximum.reduceat(dots, self.owner_starts) + a * whole
             close = np.argsort(-ranked)[:RATIO_OWNERS]
             picked = np.concatenate([self.examples_of[o] for o in close])
-            choices = [self.flats[i] for i in picked]
-            ratios = process.cdist([flat], choices, scorer=fuzz.ratio, score_cutoff=RATIO_FLOOR, dtype=np.float32)[0]
+            ratios = process.cdist(
+                [flat], self.flats[picked], scorer=fuzz.ratio, score_cutoff=RATIO_FLOOR, dtype=np.float32
+            )[0]
             nearest = dots.copy()
             nearest[picked] = np.maximum(dots[picked], self.weights.ratio * ratios / 100.0)
         best = np.maximum.reduceat(nearest, self.owner_starts)

@@ -104,6 +104,9 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
     return {p: _hedge_kind(p) for p in phrases}
 
 
+NEAR = 48  # characters either side of a number that its rules look at: three words and then some
+
+
 def read(question: str, words: NumberWords) -> Numbers:
     """The numbers of a question, sorted into stated figures, plain numbers and years."""
     text = f" {clean(question)} "
@@ -173,8 +176,8 @@ def read(question: str, words: NumberWords) -> Numbers:
         if not free(m.span()):
             continue
         number = m.group(0)
-        before = text[: m.start()].split()
-        after = text[m.end() :].split()
+        before = text[max(0, m.start() - NEAR) : m.start()].split()  # a few words either side is all
+        after = text[m.end() : m.end() + NEAR].split()  # the rules read (and keeps long texts linear)
         if YEAR.match(number):
             years.append(number)
             if _as_period(before, after):
@@ -230,8 +233,8 @@ def _yes_no(tokens: list[str]) -> bool:
 def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
     """'about', 'over' or 'under' when a hedge stands just before the figure (or, in Korean, just after)."""
     hedges = words.hedges or {}
-    before = " " + " ".join(text[:start].split()[-3:])
-    after = text[end:].split()[:2]
+    before = " " + " ".join(text[max(0, start - NEAR) : start].split()[-3:])
+    after = text[end : end + NEAR].split()[:2]
     for phrase, kind in sorted(hedges.items(), key=lambda kv: -len(kv[0])):
         if before.endswith(" " + phrase) or (not phrase.isascii() and phrase in after):  # Korean: "30%쯤"
             return kind

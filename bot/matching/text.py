@@ -11,8 +11,10 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 MAX_CHARS = 600  # only the start of a very long message is matched: it bounds the cost of every step
+MAX_WORDS = 60  # and only its first words: the longest labelled question has 33, random text has hundreds
 UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
 SPELL_CACHE = 4096
+CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
 SPELLED_WORDS = 40  # only the first words of a long message are checked for misspellings
 LONGEST_WORD = 20  # and none longer than this: a string of random letters is no misspelt word
@@ -79,7 +81,7 @@ def clean(text: str) -> str:
     text = text.replace("%", " % ")
     text = "".join(ch if ch.isalnum() or ch in "%." else " " for ch in text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
-    return " ".join(text.split())
+    return " ".join(text.split()[:MAX_WORDS])
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Normaliser:
         self._spell_list: list[str] = []
         self._spell_keys: list[str] = []
         self._spelled: dict[str, str] = {}
+        self._canonicals: dict[str, str] = {}
         self.typo_cutoff = 84.0
 
     def learn(self, texts: list[str], typo_cutoff: float) -> None:
@@ -132,6 +135,7 @@ class Normaliser:
         self._spell_keys = [jamo(w) for w in self._spell_list] if self.lang == "ko" else self._spell_list
         self.typo_cutoff = typo_cutoff
         self._spelled = {}
+        self._canonicals = {}
 
     def _spell(self, word: str) -> str:
         shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
@@ -149,7 +153,16 @@ class Normaliser:
 
     def canonical(self, text: str) -> str:
         """Cleaned, misspellings mended, every synonym rewritten to its canonical form. Korean typed without
-        spaces ("중국공안몇위야") has its synonyms of two syllables or more rewritten inside the long words too."""
+        spaces ("중국공안몇위야") has its synonyms of two syllables or more rewritten inside the long words too.
+        Remembered for the last few texts: the ranker, the entities and the rules all read the same question."""
+        done = self._canonicals.get(text)
+        if done is None:
+            if len(self._canonicals) >= CANONICAL_CACHE:
+                self._canonicals.clear()
+            done = self._canonicals[text] = self._canonical_of(text)
+        return done
+
+    def _canonical_of(self, text: str) -> str:
         words = " ".join(self._spell(w) if k < SPELLED_WORDS else w for k, w in enumerate(clean(text).split()))
         words = self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
         if self.lang == "ko":
