@@ -18,7 +18,7 @@ from .answers import Reply, SourceRef, Topic, Writer
 from .conversation import Conversation
 from .matching import Match, Matcher, detect_language
 from .matching.claims import Verdict, judge
-from .matching.followup import resolve
+from .matching.followup import Previous, asks_language, category_entity, resolve
 from .models import LANGS, Dataset
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,13 @@ class Answerer:
         With a `conversation`, a follow-up is read against its last answer, and the answer is remembered."""
         self.refresh()
         question = question or ""
-        match = self.matcher.match(question)
         now = time.monotonic()  # the clock Conversation uses
         previous = conversation.recent(now) if conversation else None
+        switch = asks_language(question) if previous is not None else None
+        if conversation is not None and previous is not None and switch is not None:
+            conversation.remember(previous.intent, previous.category, now)  # "in Korean?": the same, in Korean
+            return self._again(previous, switch, question)
+        match = self.matcher.match(question)
         if previous is not None:
             match = resolve(self.matcher, question, match, previous) or match
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
@@ -149,6 +153,15 @@ class Answerer:
             if broader and broader.kind != "differs" and broader.finding in self.data.ancestors(entity.finding):
                 reply, verdict = whole, broader
         return self.writer.with_verdict(reply, verdict) if verdict else reply
+
+    def _again(self, previous: Previous, lang: str, question: str) -> Reply:
+        intent = self.data.intents.get(previous.intent)
+        if intent is None:  # the database changed under the conversation
+            return self.ask(question, lang)
+        entity = category_entity(self.matcher, previous)
+        if entity is not None:
+            return self.writer.category_answer(intent, self.data.findings[entity.finding], lang, question, 100)
+        return self.writer.answer(intent, lang, question, 100)
 
     def _verdict(self, match: Match, reply: Reply) -> Verdict | None:
         findings = [self.data.findings[f] for f in reply.facts]

@@ -284,8 +284,8 @@ class Writer:
         confidence: int,
         verdict: Verdict | None = None,
     ) -> Reply:
-        if reason == "empty":
-            first = say(lang, "empty")
+        if reason in {"empty", "vague"}:
+            first = say(lang, reason)
         elif says:
             first = say(lang, "not_covered", says=says)
         elif reason == "unknown_number" and detail:

@@ -103,3 +103,26 @@ def test_quote_cards_are_citations_with_their_source(writer, lang):
         "Counting arrest, detention and repatriation, North Korea's Ministry of State Security (MSS) was "
         "responsible for 92 of 113 victims (81.4%)"
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "kind", "expected"),
+    [
+        ("보위성", "이", "보위성이"),
+        ("중국", "을", "중국을"),
+        ("러시아", "을", "러시아를"),
+        ("262개 중 132개(50.4%)", "을", "262개 중 132개(50.4%)를"),  # read past the parenthesis: 개 has no final
+        ("113명 중 62명(54.9%)", "을", "113명 중 62명(54.9%)을"),
+        ("서울", "으로", "서울로"),  # ㄹ takes 로
+        ("북한", "으로", "북한으로"),
+        ("81.4%", "이다", "81.4%다"),  # 퍼센트 ends in a vowel
+        ("MSS", "은", "MSS는"),
+        ("3", "과", "3과"),
+        ("2", "과", "2와"),
+        ("『존재할 수 없는 존재』", "은", "『존재할 수 없는 존재』는"),
+    ],
+)
+def test_korean_particles_follow_the_sound_before_them(word, kind, expected):
+    from bot.korean import attach
+
+    assert attach(word, kind) == expected

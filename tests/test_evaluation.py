@@ -51,3 +51,63 @@ def test_labels_name_real_topics(answerer):
                     f.category for b in matcher.data.intents[item.intent].breakdowns for f in matcher.data.categories(b)
                 }
                 assert item.entity in categories, item
+
+
+def test_cross_validation_keeps_a_question_and_its_rewordings_in_one_fold():
+    from bot.evaluate import Labelled, fold_of, paraphrase_groups
+
+    texts = [
+        "how many victims are there",
+        "How many victims are there?",
+        "there are how many victims",
+        "mss share of the disappearances",
+        "share of the disappearances, mss",
+        "when were the interviews done",
+        "보위성 책임 비율은?",
+        "보위성 책임 비율",
+    ]
+    items = [Labelled(t, "ko" if "보" in t else "en", "answer") for t in texts]
+    groups = paraphrase_groups(items)
+    assert groups[0] == groups[1] == groups[2] and groups[3] == groups[4] and groups[6] == groups[7]
+    assert len({groups[0], groups[3], groups[5], groups[6]}) == 4
+    folds = fold_of(items, 3)
+    assert folds == fold_of(list(items), 3)  # the same split on every run
+    assert folds[0] == folds[1] == folds[2] and folds[3] == folds[4] and folds[6] == folds[7]
+
+
+def test_cross_validation_answers_each_held_out_example_without_it(answerer):
+    from bot.evaluate import cross_validate, examples_as_items, without
+
+    data = answerer.data
+    example = data.intents["mss_responsibility"].examples["en"][0]
+    held = without(data, {("en", example)})
+    assert example not in held.intents["mss_responsibility"].examples["en"]
+    assert (
+        len(held.intents["mss_responsibility"].examples["en"])
+        == len(data.intents["mss_responsibility"].examples["en"]) - 1
+    )
+    items = [i for i in examples_as_items(data) if i.intent in {"mss_responsibility", "sex"}][:40]
+    predictions = cross_validate(data, items, 2)
+    assert sorted(p.item.question for p in predictions) == sorted(i.question for i in items)
+    assert {p.fold for p in predictions} == {0, 1}
+
+
+def test_the_blind_set_is_labelled_with_real_figures_and_stays_blind():
+    """The blind set (tests/blind) is measured by `nkbot eval --set tests/blind`, never tuned to: here only its
+    shape is checked, so that a broken label cannot make the figure meaningless."""
+    from bot.evaluate import load_sets
+
+    data = build.compile_data(PACKAGE_DATA)
+    items = load_sets(PROJECT / "tests" / "blind")
+    assert len(items) >= 300 and sum(i.lang == "ko" for i in items) >= 100
+    assert sum(i.expect == "decline" for i in items) >= 50
+    for item in items:
+        assert item.expect in {"answer", "decline", "smalltalk"}, item
+        assert item.claim in {None, "exact", "rounded", "differs", "not_in_report"}, item
+        assert (item.expect == "answer") == bool(item.facts), item
+        assert set(item.facts) <= set(data.findings), item
+    # Two-word questions ("mss share", "methodology") are what anyone types, and were examples before the blind
+    # set was written; a longer blind question copied into the examples would make the blind figure a lie.
+    examples = {e.casefold() for i in data.intents.values() for ex in i.examples.values() for e in ex}
+    copied = [i.question for i in items if len(i.question.split()) > 2 and i.question.casefold() in examples]
+    assert not copied

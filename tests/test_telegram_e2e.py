@@ -286,6 +286,34 @@ async def test_group_mentions_and_replies_are_answered_and_chatter_ignored(bot: 
     assert fake_bot_api.sent(mark) == [text_of(probe)] and MSS_FIGURE in text_of(probe)
 
 
+async def test_claims_small_talk_and_follow_ups_in_a_private_chat(bot: Any, fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.message("hello")
+    hello = await fake_bot_api.wait_for("sendMessage")
+    assert "Hello" in text_of(hello) and "no figures" not in text_of(hello)
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.message("85% were taken by the MSS, right?")
+    claim = await fake_bot_api.wait_for("sendMessage", since=mark)
+    assert "No" in text_of(claim) and "81.4%" in text_of(claim) and SOURCE_LINE in text_of(claim)
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.message("how many were arrested in China?")
+    china = await fake_bot_api.wait_for("sendMessage", since=mark)
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.message("female victims")
+    await fake_bot_api.wait_for("sendMessage", since=mark)
+
+    mark = len(fake_bot_api.calls)  # a reply to the older answer is read against it, not the latest one
+    fake_bot_api.message("and in Russia?", reply_to_message=china.result)
+    russia = await fake_bot_api.wait_for("sendMessage", since=mark)
+    assert "Russia" in text_of(russia) and "female" not in text_of(russia)
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.message("in Korean please")
+    korean = await fake_bot_api.wait_for("sendMessage", since=mark)
+    assert "러시아" in text_of(korean) and "출처" in text_of(korean)
+
+
 async def test_commands_addressed_to_another_bot_are_ignored(bot: Any, fake_bot_api: FakeBotApi) -> None:
     group = group_chat()
     fake_bot_api.message(f"/ask@otherbot {MSS_QUESTION}", chat=group)

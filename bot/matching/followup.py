@@ -2,7 +2,8 @@
 
 A message is read on its own first. It is read against the previous answer when it cannot stand alone (it
 was declined, or it opens like a follow-up) and it names a category of the previous topic's family, or asks
-only for another form of the same figure (a percentage, the count, the source).
+only for another form of the same figure (a percentage, the count, the source). "In Korean?" or "영어로" asks
+for the previous answer again in the other language (campaign links are shared across both).
 """
 
 from __future__ import annotations
@@ -25,6 +26,29 @@ MEASURES = {
     ),
     "ko": frozenset("퍼센트 비율 몇 프로 퍼 명 몇명 숫자 수 출처 어디 근거 비중".split()),
 }
+
+
+# Asking for the previous answer in another language: the message is only these words (and openers, politeness).
+LANGUAGE_WORDS = {
+    "ko": frozenset("korean hangul hangeul 한국어 한국말 한글 한국어로 한국말로 한글로".split()),
+    "en": frozenset("english 영어 영어로 영문 영문으로".split()),
+}
+LANGUAGE_FILLER = frozenset(
+    "in please pls plz can you could say it that again the same answer give me show translate translated "
+    "version now and also too ok okay 로 으로 다시 해줘 해 줘 주세요 해주세요 알려줘 알려 줄래 부탁해 번역 번역해줘 "
+    "번역해 버전 그거 그걸 그럼 좀 말해줘 말해 줘요 줄 수 있어 있나요".split()
+)
+
+
+def asks_language(question: str) -> str | None:
+    """The language a message asks the previous answer in ("in Korean please", "영어로 해줘"), else None."""
+    words = clean(question).split()
+    if not words or len(words) > 8:
+        return None
+    wanted = {lang for w in words for lang, names in LANGUAGE_WORDS.items() if w in names}
+    if len(wanted) != 1 or not all(w in LANGUAGE_FILLER or any(w in n for n in LANGUAGE_WORDS.values()) for w in words):
+        return None
+    return wanted.pop()
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ def resolve(matcher: Matcher, question: str, match: Match, previous: Previous) -
     if measure_only or (
         match.intent is None and words and len(words) <= 6 and any(_asks_measure(w, match.lang) for w in words)
     ):
-        entity = _category_entity(matcher, previous)
+        entity = category_entity(matcher, previous)
         return replace(
             match,
             intent=previous.intent,
@@ -85,7 +109,7 @@ def _asks_measure(word: str, lang: str) -> bool:
     return any(word == m or word.startswith(m) for m in MEASURES[lang])
 
 
-def _category_entity(matcher: Matcher, previous: Previous) -> Entity | None:
+def category_entity(matcher: Matcher, previous: Previous) -> Entity | None:
     if previous.category is None:
         return None
     intent = matcher.data.intents[previous.intent]

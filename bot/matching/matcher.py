@@ -42,6 +42,9 @@ KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's exam
 NEAR_OOS = 0.05  # a declined question whose best out-of-scope subject is this close gets that subject's reason
 AMBIGUOUS_GAP = 0.03  # two unrelated topics this close, both well matched: "could mean more than one figure"
 AMBIGUOUS_SCORE = 0.5
+# A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
+VAGUE = {"en": frozenset("percent howmany rate ratio".split()), "ko": frozenset("몇 비율 몇명 퍼센트".split())}
+ASKING = {"en": frozenset("what which how much".split()), "ko": frozenset("어느 정도 얼마 수".split())}
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,8 @@ class Matcher:
         words = norm.words(question)
         if not words:
             return Proposal(Match(lang, None, 0, declined="empty"), talk=talk, rule="empty")
+        if set(words) & VAGUE[lang] and set(words) <= VAGUE[lang] | ASKING[lang]:  # "what percentage is that?"
+            return Proposal(Match(lang, None, 0, declined="vague"), talk=talk, rule="empty")
         query = index.query(words)
         blended, nearest, voters = index.scores(query)
         scores = blended.tolist()
@@ -512,5 +517,7 @@ def number_key(text: str) -> str:
     try:
         value = float(text)
     except ValueError:
+        return text
+    if not math.isfinite(value):  # "333…3" (hundreds of digits) is no figure of the report's either
         return text
     return str(int(value)) if value == int(value) else f"{value:g}"

@@ -1,0 +1,149 @@
+"""What a user sees when they check a claim, chat, or follow up: the answerer as `nkbot ask` and Telegram use it.
+
+The questions are written for these tests; the labelled sets in data/labelled measure the matcher as a whole.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from bot import build
+from bot.answerer import Answerer
+from bot.config import PACKAGE_DATA
+from bot.conversation import Conversation
+from bot.matching.followup import asks_language
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer(build.compile_data(PACKAGE_DATA))
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "says"),
+    [
+        ("Is it true that 92 of 113 victims were taken by the MSS?", "exact", "92 of 113"),
+        ("8 in 10 were the MSS's doing, right?", "rounded", "81.4%"),
+        ("nearly 80 percent were arrested inside North Korea, correct?", "rounded", "79.6%"),
+        ("85% were taken by the MSS, right?", "differs", "81.4%"),
+        ("I read that 60% of the victims were women. Is that so?", "differs", "41.6%"),
+        ("국가보위성이 피해자 113명 중 92명을 책임졌다는 게 맞아?", "exact", "92명"),
+        ("보위성이 85%를 잡아갔다던데 사실이야?", "differs", "81.4%"),
+    ],
+)
+def test_a_claim_gets_a_verdict_and_the_published_figure(answerer, question, verdict, says):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == verdict, (question, reply.text)
+    assert says in reply.text and ("Source" in reply.text or "출처" in reply.text)
+
+
+def test_a_wrong_figure_is_corrected_not_echoed(answerer):
+    reply = answerer.ask("85% were taken by the MSS, right?")
+    lead = reply.text.split("\n\n")[1]  # the body, after the title
+    assert lead.startswith("No") and "85%" in lead and "81.4%" in lead
+
+
+def test_a_count_the_report_never_gives_is_not_confirmed(answerer):
+    reply = answerer.ask("Is it true that 200 victims were arrested in China?")
+    assert reply.verdict in {"not_in_report", "differs"}
+    assert "Yes" not in reply.text.split("\n\n")[1]
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [("hello", "en"), ("thanks!", "en"), ("what is this bot?", "en"), ("안녕하세요", "ko"), ("고마워요", "ko")],
+)
+def test_small_talk_gets_a_short_reply_and_topics_not_a_decline(answerer, message, lang):
+    reply = answerer.ask(message)
+    assert reply.kind == "smalltalk" and reply.lang == lang
+    assert "no figures" not in reply.text and "자료가 없" not in reply.text
+    assert reply.suggestions
+
+
+def test_a_greeting_with_a_question_answers_the_question(answerer):
+    reply = answerer.ask("hi! how many victims does the report document?")
+    assert reply.kind == "answer" and "113" in reply.text
+
+
+def ask_all(answerer: Answerer, *messages: str) -> list:
+    conversation = Conversation()
+    return [answerer.ask(m, conversation=conversation) for m in messages]
+
+
+def test_a_follow_up_names_another_category_of_the_same_breakdown(answerer):
+    first, second = ask_all(answerer, "how many were arrested in China?", "and in Russia?")
+    assert first.category == "china" and second.category == "russia"
+    assert "Russia" in second.text
+
+
+def test_a_follow_up_asking_for_another_form_keeps_the_topic(answerer):
+    first, second = ask_all(answerer, "female victims", "what percentage is that?")
+    assert first.category == second.category == "female" and "41.6%" in second.text
+
+
+def test_korean_follow_ups_are_read_against_the_last_answer(answerer):
+    first, second = ask_all(answerer, "중국에서 체포된 피해자는 몇 명?", "러시아는요?")
+    assert first.category == "china" and second.category == "russia" and second.lang == "ko"
+
+
+def test_a_question_that_stands_alone_is_not_bent_into_a_follow_up(answerer):
+    _, second = ask_all(answerer, "how many were arrested in China?", "how many interviewees were there?")
+    assert second.intent != "arrest_location" and "62" in second.text
+
+
+@pytest.mark.parametrize(
+    ("request_", "lang"),
+    [("in korean please", "ko"), ("한국어로 해줘", "ko"), ("Korean?", "ko"), ("영어로", "en"), ("in English?", "en")],
+)
+def test_asking_for_the_other_language_repeats_the_last_answer_in_it(answerer, request_, lang):
+    opening = "female victims" if lang == "ko" else "여성 피해자 비율"
+    first, second = ask_all(answerer, opening, request_)
+    assert second.lang == lang and second.intent == first.intent and second.category == first.category == "female"
+    assert "41.6%" in second.text
+
+
+@pytest.mark.parametrize("text", ["korean food is great", "how many korean victims", "english teachers", "in"])
+def test_only_a_bare_language_request_switches_language(text):
+    assert asks_language(text) is None
+
+
+def test_a_follow_up_forgets_an_answer_older_than_a_few_minutes(answerer):
+    conversation = Conversation()
+    answerer.ask("female victims", conversation=conversation)
+    assert answerer.ask("what percentage is that?", conversation=conversation).category == "female"
+    conversation.at = time.monotonic() - 3600  # an hour later, the same words ask about nothing named
+    assert answerer.ask("what percentage is that?", conversation=conversation).kind == "decline"
+
+
+def test_a_measure_of_nothing_named_asks_which_figure(answerer):
+    for question, says in [("what percentage is that?", "Which figure"), ("몇 퍼센트야?", "어떤 수치")]:
+        reply = answerer.ask(question)
+        assert reply.kind == "decline" and says in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " \n\t ",
+        "😀" * 500,
+        "<b>how many</b> victims?",
+        "'; DROP TABLE findings; --",
+        "\x00\x07\x1b[31m mss",
+        "mss " * 5000,
+        "".join(random.Random(7).choice("abc 가나다 123 %?!\n") for _ in range(20_000)),
+    ],
+)
+def test_odd_and_huge_input_gets_a_calm_reply_quickly(answerer, text):
+    started = time.perf_counter()
+    reply = answerer.ask(text)
+    assert reply.kind in {"answer", "decline", "smalltalk"} and reply.text.strip()
+    assert "Traceback" not in reply.text
+    assert time.perf_counter() - started < 5  # bounded work; the speed figures live in bench/
+
+
+def test_markup_around_a_question_does_not_sink_it(answerer):
+    assert answerer.ask("<b>how many</b> victims?").text == answerer.ask("how many victims?").text
