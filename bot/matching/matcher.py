@@ -247,9 +247,22 @@ class Matcher:
         if tail.rule is not None or tail.match.evidence is None or tail.intent == whole.intent:
             return whole
         # The question asked is the last one; what comes before it is context, unless the question alone is
-        # too thin to read ("Is that right?" after the claim it checks).
+        # too thin to read, or points back at it ("Is that the report's figure?" after the claim it checks).
+        stated = whole.match.numbers
+        thin = len(set(self.normalisers[whole.match.lang].words(last))) <= 1  # "보고서 수치와 맞습니까?"
+        if (
+            thin
+            or _points_back(last, whole.match.lang)
+            or (
+                stated.stated
+                and whole.intent is not None
+                and self._holds(whole.intent, stated)
+                and not self._holds(tail.intent or "", stated)
+            )
+        ):
+            return whole
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
-        return replace(tail, match=replace(tail.match, numbers=whole.match.numbers)) if better else whole
+        return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole
 
     def _propose(self, question: str, lang: str | None = None) -> Proposal:
         lang = lang if lang in LANGS else detect_language(question or "")
@@ -486,6 +499,34 @@ def check_params(params: Params) -> tuple[str, str] | None:
 
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+
+
+# Words by which a last question points back at what came before it: it cannot be read alone.
+BACK = {
+    "en": frozenset("that this it these those same such".split()),
+    "ko": (
+        "그게",
+        "그거",
+        "그것",
+        "이게",
+        "이거",
+        "이것",
+        "그 수치",
+        "이 수치",
+        "그 숫자",
+        "이 숫자",
+        "이는",
+        "그건",
+        "이건",
+    ),
+}
+
+
+def _points_back(question: str, lang: str) -> bool:
+    text = clean(question)
+    if lang == "ko":
+        return any(text.startswith(w) or f" {w}" in text for w in BACK["ko"])
+    return bool(BACK["en"] & set(text.split()))
 
 
 def _last_question(text: str) -> str | None:

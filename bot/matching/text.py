@@ -13,6 +13,8 @@ from rapidfuzz import fuzz, process
 MAX_CHARS = 600  # only the start of a very long message is matched: it bounds the cost of every step
 MAX_WORDS = 60  # and only its first words: the longest labelled question has 33, random text has hundreds
 UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
+RUN_ON = 4  # syllables: an unknown Korean word this long may be words typed together (여성피해자몇명)
+LONGEST_PIECE = 8  # syllables: the longest known word looked for inside one typed together
 SPELL_CACHE = 4096
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
@@ -121,6 +123,7 @@ class Normaliser:
         self._spell_keys: list[str] = []
         self._spelled: dict[str, str] = {}
         self._canonicals: dict[str, str] = {}
+        self._pieces: frozenset[str] = frozenset()
         self.typo_cutoff = 84.0
 
     def learn(self, texts: list[str], typo_cutoff: float) -> None:
@@ -136,6 +139,9 @@ class Normaliser:
         self.typo_cutoff = typo_cutoff
         self._spelled = {}
         self._canonicals = {}
+        if self.lang == "ko":  # the words a run-on Korean word is split into: the data's, and the function words
+            known = {w for w in words if SYLLABLES.fullmatch(w)} | set(self.stopwords) | set(self.endings)
+            self._pieces = frozenset(w for w in known if SYLLABLES.fullmatch(w))
 
     def _spell(self, word: str) -> str:
         shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
@@ -164,10 +170,38 @@ class Normaliser:
 
     def _canonical_of(self, text: str) -> str:
         words = " ".join(self._spell(w) if k < SPELLED_WORDS else w for k, w in enumerate(clean(text).split()))
+        if self.lang == "ko":
+            words = " ".join(self._split(w) if len(w) >= RUN_ON else w for w in words.split())
         words = self._pattern.sub(lambda m: self._canonical[m.group(0)], words)
         if self.lang == "ko":
             words = " ".join(self._inside(w) if len(w) >= UNSPACED else w for w in words.split())
         return words
+
+    def _split(self, word: str) -> str:
+        """A Korean word typed together ("여성피해자몇명", "사건은몇건") as the known words it is made of: the
+        split leaving the fewest syllables unexplained, then the fewest pieces; the word itself when the data
+        knows it, or when no split explains three quarters of it."""
+        if word in self.lexicon or word in self.canonicals or not SYLLABLES.fullmatch(word):
+            return word
+        n = len(word)
+        best: list[tuple[int, int, int]] = [(0, 0, 0)] + [(n + 1, 0, 0)] * n  # (unexplained, pieces, start)
+        for end in range(1, n + 1):
+            unexplained, pieces, _ = best[end - 1]
+            best[end] = (unexplained + 1, pieces + 1, end - 1)  # one syllable left unexplained
+            for start in range(max(0, end - LONGEST_PIECE), end):
+                if word[start:end] in self._pieces:
+                    u, k, _ = best[start]
+                    if (u, k + 1) < best[end][:2]:
+                        best[end] = (u, k + 1, start)
+        unexplained, pieces, _ = best[n]
+        if pieces < 2 or unexplained * 4 > n:
+            return word
+        out, end = [], n
+        while end > 0:
+            start = best[end][2]
+            out.append(word[start:end])
+            end = start
+        return " ".join(reversed(out))
 
     def _inside(self, word: str) -> str:
         for variant, canonical in self._hangul_variants:
@@ -179,7 +213,7 @@ class Normaliser:
         """Content words in order (stop words and particles gone), stemmed."""
         out = []
         for word in self.canonical(text).split():
-            if word in self.stopwords:
+            if word in self.stopwords or word in self._ending_set:  # an ending split off a run-on word is no word
                 continue
             stem = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
             if stem not in self.stopwords:
