@@ -18,6 +18,7 @@ from .answers import Reply, SourceRef, Topic, Writer
 from .conversation import Conversation
 from .matching import Match, Matcher, detect_language
 from .matching.claims import Verdict, judge
+from .matching.compound import split_questions
 from .matching.followup import Previous, asks_language, category_entity, resolve
 from .models import LANGS, Dataset
 
@@ -93,6 +94,12 @@ class Answerer:
     def ask(self, question: str, lang: str | None = None, conversation: Conversation | None = None) -> Reply:
         """Answer a free-text question. It is matched in its own language; `lang` chooses the answer's.
         With a `conversation`, a follow-up is read against its last answer, and the answer is remembered."""
+        return self.respond(question, lang, conversation)[1]
+
+    def respond(
+        self, question: str, lang: str | None = None, conversation: Conversation | None = None
+    ) -> tuple[Match, Reply]:
+        """`ask`, with the matcher's decision behind the reply (why it declined: `nkbot eval` reports it)."""
         self.refresh()
         question = question or ""
         now = time.monotonic()  # the clock Conversation uses
@@ -100,16 +107,18 @@ class Answerer:
         switch = asks_language(question) if previous is not None else None
         if conversation is not None and previous is not None and switch is not None:
             conversation.remember(previous.intent, previous.category, now)  # "in Korean?": the same, in Korean
-            return self._again(previous, switch, question)
+            return Match(switch, previous.intent, 100), self._again(previous, switch, question)
         match = self.matcher.match(question)
         if previous is not None:
             match = resolve(self.matcher, question, match, previous) or match
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
+        if reply.kind == "answer" or match.declined in {"low_confidence", "ambiguous"}:
+            reply = self._each_part(question, match.lang, reply.lang, now) or reply
         if reply.kind == "decline" and self.on_decline is not None:
             self.on_decline(question, match)
         if conversation is not None:
             conversation.remember(reply.intent, reply.category, now)
-        return reply
+        return match, reply
 
     def reply(self, question: str, match: Match, lang: str | None = None) -> Reply:
         """The Reply for a match: the topic's answer (narrowed to a category it names, with the verdict on any
@@ -153,6 +162,27 @@ class Answerer:
             if broader and broader.kind != "differs" and broader.finding in self.data.ancestors(entity.finding):
                 reply, verdict = whole, broader
         return self.writer.with_verdict(reply, verdict) if verdict else reply
+
+    def _each_part(self, question: str, lang: str, answer_lang: str, now: float) -> Reply | None:
+        """A message of two or three questions, each answered (a later part read against the earlier ones:
+        "how many in China, and how many in Russia?"); None unless every part is answered, each differently."""
+        parts = split_questions(question, lang)
+        if len(parts) < 2:
+            return None
+        conversation, replies = Conversation(), []
+        for part in parts:
+            match = self.matcher.match(part, lang)
+            previous = conversation.recent(now)
+            if previous is not None:
+                match = resolve(self.matcher, part, match, previous) or match
+            reply = self.reply(part, match, answer_lang)
+            if reply.kind != "answer":
+                return None
+            conversation.remember(reply.intent, reply.category, now)
+            replies.append(reply)
+        if len({(r.intent, r.category) for r in replies}) < len(replies):
+            return None
+        return self.writer.combined(question, replies)
 
     def _again(self, previous: Previous, lang: str, question: str) -> Reply:
         intent = self.data.intents.get(previous.intent)

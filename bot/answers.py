@@ -271,6 +271,26 @@ class Writer:
         date = _date(source.date, lang)
         return f"{name} ({date})" if date else name
 
+    def combined(self, question: str, replies: list[Reply]) -> Reply:
+        """The answers to a message's two or three questions, in order, as one reply: every part's outlets
+        named, the figures of all of them in `facts`."""
+        first = replies[0]
+        titles = list(dict.fromkeys(r.title for r in replies))
+        refs = tuple(dict.fromkeys(ref for r in replies for ref in r.sources))
+        reported = next((r for r in replies if not r.context), first)
+        return replace(
+            first,
+            question=question,
+            confidence=min(r.confidence for r in replies),
+            title=" · ".join(titles),
+            body="\n\n".join(r.body for r in replies),
+            sources=refs,
+            source_prefix=reported.source_prefix,
+            facts=tuple(dict.fromkeys(f for r in replies for f in r.facts)),
+            context=all(r.context for r in replies),
+            verdict=next((r.verdict for r in replies if r.verdict), None),
+        )
+
     # --- declines, small talk and claims --------------------------------------------------------
 
     def decline(

@@ -185,9 +185,8 @@ def evaluate(answerer: Answerer, items: list[Labelled]) -> list[Graded]:
     """Each question asked once, on its own, as `nkbot ask` would."""
     out = []
     for item in items:
-        match = answerer.matcher.match(item.question)
-        required = required_facts(answerer.data, item, match)
-        out.append(grade(item, answerer.reply(item.question, match), match.declined, required))
+        match, reply = answerer.respond(item.question)
+        out.append(grade(item, reply, match.declined, required_facts(answerer.data, item, match)))
     return out
 
 

@@ -147,3 +147,22 @@ def test_odd_and_huge_input_gets_a_calm_reply_quickly(answerer, text):
 
 def test_markup_around_a_question_does_not_sink_it(answerer):
     assert answerer.ask("<b>how many</b> victims?").text == answerer.ask("how many victims?").text
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("how many victims in total, and how many of them were women?", ["113", "47 of 113"]),
+        ("how many were arrested in China and how many in Russia?", ["19", "Russia"]),
+        ("피해자는 모두 몇 명이고, 그중 여성은 몇 명입니까?", ["113명", "47명"]),
+    ],
+)
+def test_two_questions_in_one_message_get_both_answers(answerer, question, figures):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and all(f in reply.text for f in figures), reply.text
+    assert len(reply.facts) >= 2 and reply.sources
+
+
+def test_one_question_with_two_clauses_is_not_split(answerer):
+    reply = answerer.ask("What share of disappearances is the MSS responsible for?")
+    assert " · " not in reply.title

@@ -121,3 +121,20 @@ def test_nested_categories_narrow_to_the_innermost(matcher):
     match = matcher.match("of the victims arrested abroad, how many were held in russia")
     assert match.intent == "arrest_location"
     assert match.entity is not None and match.entity.category == "russia"
+
+
+@pytest.mark.parametrize(
+    ("unspaced", "spaced"),
+    [
+        ("여성피해자몇명", "여성 피해자 몇 명"),
+        ("중국공안이몇명잡았어", "중국 공안이 몇 명 잡았어"),
+        ("사건은몇건?", "사건은 몇 건?"),
+    ],
+)
+def test_korean_typed_without_spaces_reads_as_the_spaced_question(matcher, unspaced, spaced):
+    assert matcher.match(unspaced).intent == matcher.match(spaced).intent is not None
+
+
+def test_a_last_question_pointing_back_is_read_with_the_claim_before_it(matcher):
+    match = matcher.match("Korea Herald reports 19 arrests in China. Is that the report's figure?")
+    assert match.intent in {"arrest_location", "china_arrests"}

@@ -498,7 +498,7 @@ def check_params(params: Params) -> tuple[str, str] | None:
 
 
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
-SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?。:])\s+")
 
 
 # Words by which a last question points back at what came before it: it cannot be read alone.
@@ -530,9 +530,12 @@ def _points_back(question: str, lang: str) -> bool:
 
 
 def _last_question(text: str) -> str | None:
-    """The last sentence of a message of several, when it is a question; else None."""
+    """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
+    for my copy: how many victims in total"); else None."""
     sentences = [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
-    if len(sentences) < 2 or not sentences[-1].rstrip().endswith(("?", "？")):
+    if len(sentences) < 2:
+        return None
+    if not sentences[-1].rstrip().endswith(("?", "？")) and not sentences[-2].endswith(":"):
         return None
     return sentences[-1]
 

@@ -180,7 +180,7 @@ class Normaliser:
     def _split(self, word: str) -> str:
         """A Korean word typed together ("여성피해자몇명", "사건은몇건") as the known words it is made of: the
         split leaving the fewest syllables unexplained, then the fewest pieces; the word itself when the data
-        knows it, or when no split explains three quarters of it."""
+        knows it, when no split explains three quarters of it, or when it is only function words."""
         if word in self.lexicon or word in self.canonicals or not SYLLABLES.fullmatch(word):
             return word
         n = len(word)
@@ -201,7 +201,15 @@ class Normaliser:
             start = best[end][2]
             out.append(word[start:end])
             end = start
-        return " ".join(reversed(out))
+        if all(p in self.stopwords or p in self._ending_set for p in out):
+            return word  # 알려줘야 is 알려줘 + 야, but as a word of its own it says more than either
+        words: list[str] = []
+        for piece in reversed(out):  # an ending stays on the word before it, to be stripped with it
+            if words and piece in self._ending_set and piece not in self.stopwords:
+                words[-1] += piece
+            else:
+                words.append(piece)
+        return " ".join(words)
 
     def _inside(self, word: str) -> str:
         for variant, canonical in self._hangul_variants:
@@ -213,7 +221,7 @@ class Normaliser:
         """Content words in order (stop words and particles gone), stemmed."""
         out = []
         for word in self.canonical(text).split():
-            if word in self.stopwords or word in self._ending_set:  # an ending split off a run-on word is no word
+            if word in self.stopwords:
                 continue
             stem = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
             if stem not in self.stopwords:
