@@ -138,17 +138,11 @@ class Matcher:
         self.template_findings = {i.id: frozenset(i.finding_ids()) for i in data.intents.values()}
         self.findings_of = {i.id: self._findings_of(i) for i in data.intents.values()}
         self.count_keywords = {  # ... and the words that name it when a count is asked or stated ("border guards")
-            lang: {
-                o.id: {w for k in o.count_keywords.get(lang, ()) for w in self.normalisers[lang].words(k)}
-                for o in data.out_of_scope.values()
-            }
+            lang: {o.id: self._phrases(o.count_keywords.get(lang, ()), lang) for o in data.out_of_scope.values()}
             for lang in LANGS
         }
-        self.keywords = {  # each out-of-scope subject's keywords, as the matcher's words
-            lang: {
-                o.id: {w for k in o.keywords.get(lang, ()) for w in self.normalisers[lang].words(k)}
-                for o in data.out_of_scope.values()
-            }
+        self.keywords = {  # each out-of-scope subject's keywords, as phrases of the matcher's words
+            lang: {o.id: self._phrases(o.keywords.get(lang, ()), lang) for o in data.out_of_scope.values()}
             for lang in LANGS
         }
         self.counts_victims = {
@@ -394,7 +388,7 @@ class Matcher:
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
             named = self.keywords[lang].get(subject.id, set())
             counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            if any(k in words for k in named | counted):
+            if any(_contains(words, k) for k in named | counted):
                 declined = _with(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]
@@ -450,6 +444,11 @@ class Matcher:
             return True
         canonical = self.normalisers[lang].canonical(question)
         return "howmany" in canonical.split() if lang == "en" else "몇명" in canonical.replace(" ", "")
+
+    def _phrases(self, keywords: tuple[str, ...], lang: str) -> set[tuple[str, ...]]:
+        """Keywords as the matcher's words, each phrase kept whole: "social security" names the ministry, but
+        "social" (media) or "security" (the MSS's own name) alone names nothing."""
+        return {tuple(ws) for k in keywords if (ws := self.normalisers[lang].words(k))}
 
     def _holds(self, intent_id: str, numbers: Numbers) -> bool:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""
@@ -538,6 +537,12 @@ def _last_question(text: str) -> str | None:
     if not sentences[-1].rstrip().endswith(("?", "？")) and not sentences[-2].endswith(":"):
         return None
     return sentences[-1]
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether the words hold the phrase's words one after another."""
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
 def _best_first(scores: list[float]) -> list[int]:
