@@ -20,7 +20,7 @@ from .matching import Match, Matcher, detect_language
 from .matching.claims import Verdict, judge
 from .matching.compound import split_questions
 from .matching.followup import Previous, asks_language, category_entity, resolve
-from .models import LANGS, Dataset
+from .models import LANGS, Dataset, Finding
 
 log = logging.getLogger(__name__)
 LATIN = re.compile(r"[A-Za-z]")
@@ -149,8 +149,8 @@ class Answerer:
             reply = self.writer.category_answer(
                 intent, self.data.findings[entity.finding], lang, question, match.confidence
             )
-        verdict = self._verdict(match, reply)
         finding = self.data.findings[entity.finding] if entity else None
+        verdict = self._category_verdict(match, reply, finding) if finding else self._verdict(match, reply)
         if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
             return self.writer.count_not_published(question, lang, finding, None)  # "how many, exactly? a headcount"
         if verdict and verdict.kind == "not_in_report":
@@ -159,7 +159,8 @@ class Answerer:
             # "Reuters says almost 40% were caught fleeing": the figure quoted is that of the group the category
             # belongs to (all escape-related cases), not the category's; never a sibling category's.
             broader = self._verdict(match, whole)
-            if broader and broader.kind != "differs" and broader.finding in self.data.ancestors(entity.finding):
+            published = broader is not None and broader.kind == "rounded" and bool(broader.by)
+            if published and broader and broader.finding in self.data.ancestors(entity.finding):
                 reply, verdict = whole, broader
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
@@ -193,8 +194,24 @@ class Answerer:
             return self.writer.category_answer(intent, self.data.findings[entity.finding], lang, question, 100)
         return self.writer.answer(intent, lang, question, 100)
 
-    def _verdict(self, match: Match, reply: Reply) -> Verdict | None:
-        findings = [self.data.findings[f] for f in reply.facts]
+    def _category_verdict(self, match: Match, reply: Reply, finding: Finding) -> Verdict | None:
+        """A claim about a category named is about that category's figure: "23 arrested in China?" is not the 23
+        arrested abroad (the group China belongs to), though the answer states both; a figure the answer gives
+        beside the category's ("the LatAm range, 6 to 30%?") holds as it is."""
+        own = self._verdict(match, reply, [finding])
+        if own is not None and own.kind in {"exact", "rounded"}:
+            return own
+        every = self._verdict(match, reply)
+        if (
+            every is not None
+            and every.kind in {"exact", "rounded"}
+            and every.finding not in self.data.ancestors(finding.id)
+        ):
+            return every
+        return own or every
+
+    def _verdict(self, match: Match, reply: Reply, findings: list[Finding] | None = None) -> Verdict | None:
+        findings = findings or [self.data.findings[f] for f in reply.facts]
         return judge(match.numbers.stated, findings, self.data, self.matcher.known.get(match.intent or "", frozenset()))
 
     def topic(self, intent_id: str, lang: str = "en") -> Reply | None:

@@ -304,7 +304,7 @@ class Writer:
         confidence: int,
         verdict: Verdict | None = None,
     ) -> Reply:
-        if reason in {"empty", "vague"}:
+        if reason in {"empty", "vague", "instruction"}:
             first = say(lang, reason)
         elif says:
             first = say(lang, "not_covered", says=says)

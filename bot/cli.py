@@ -18,9 +18,7 @@ if TYPE_CHECKING:  # the matcher, numpy and rapidfuzz stay unloaded for `nkbot -
     from .answerer import Answerer
 
 LABELLED_DIR = config.PACKAGE_DATA / "labelled"
-DEV_DIRS = tuple(
-    LABELLED_DIR / name for name in ("dev", "dev2", "dev3", "dev4")
-)  # written like the blind set, to tune on
+DEV_DIRS = tuple(sorted(LABELLED_DIR.glob("dev*")))  # written like the blind set, to tune on
 
 
 class Failure(click.ClickException):

@@ -127,6 +127,7 @@ class LanguageWords:
     numbers: tuple[tuple[str, str], ...] = ()  # (number word, digits or "a/b")
     compare: tuple[str, ...] = ()  # words that compare ("vs", "worse than", 보다)
     counts: tuple[str, ...] = ()  # words that demand a count, not a share ("headcount", 명수)
+    commands: tuple[str, ...] = ()  # phrases that tell the bot to say something ("ignore your rules", 라고 답해)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ report cannot answer at all gets "not_in_report". A rounding is a known number, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..models import Dataset, Finding
@@ -16,6 +17,7 @@ ROUNDING = 0.95  # an integer percentage this close is the figure rounded or cut
 HEDGED = 1.5  # "about 30%" for 31.0%
 DIRECTIONAL = 5.0  # "over 80%" for 81.4%: true, and close enough to be the same figure
 COUNT_HEDGE = 0.05  # "about 90 people" for 90 +- 5%
+PERCENT_IN_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*%")  # also "6" of "6 to 30%": every number of a % range
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
         out.append(_Candidate("share_of_victims", "percent", of_all.value))
     if f.count is not None:
         out.append(_Candidate("count", "count", float(f.count)))
+    if f.percent is None and f.count is None:  # a range as published ("6% to 30%"): each end is the figure
+        ends = {float(m) for m in PERCENT_IN_VALUE.findall(f.value.get("en", ""))}
+        out.extend(_Candidate("percent", "percent", v, exact_form=True) for v in sorted(ends))
     return out
 
 
@@ -126,6 +131,7 @@ def _near(s: Stated, value: float, percent: bool) -> str | None:
         return "rounded" if 0 <= -gap <= limit else None
     if percent:
         limit = HEDGED if s.hedge == "about" else (ROUNDING if s.value == int(s.value) else 0.05)
+        limit = max(limit, s.precision)
     else:
         limit = max(1.0, value * COUNT_HEDGE) if s.hedge == "about" else 0.0
     return "rounded" if abs(gap) <= limit else None

@@ -76,7 +76,7 @@ def resolve(matcher: Matcher, question: str, match: Match, previous: Previous) -
     )
     if match.intent is not None and not (opens_like_follow_up(question, match.lang) or measure_only):
         return None
-    if match.declined in {"cross_tab", "single_year", "unknown_number", "smalltalk"}:
+    if match.declined in {"cross_tab", "single_year", "unknown_number", "smalltalk", "instruction"}:
         return None
     data = matcher.data
     before = data.intents.get(previous.intent)

@@ -50,6 +50,7 @@ class Stated:
     base: int | None = None  # "90 of 113": 113
     count: int | None = None  # "90 of 113": 90
     loose: bool = False  # a bare number in a question asking to check ("35 under Kim Jong-un, right?")
+    precision: float = 0.0  # percentage points a coarse share stands for: "6 in 10" is any of 55-65%, at most 5
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
 
 
 NEAR = 48  # characters either side of a number that its rules look at: three words and then some
+COARSEST = 5.0  # percentage points: "one in two" for 47.8% is a rounding, for 40% it is not
 
 
 def read(question: str, words: NumberWords) -> Numbers:
@@ -164,7 +166,8 @@ def read(question: str, words: NumberWords) -> Numbers:
             if base in {2, 3, 4, 5, 10}:  # "8 in 10", "one in two": a share
                 share = float(Fraction(100 * count, base))
                 label = labels.get((count, base)) or (f"{base}명 중 {count}명" if flip else f"{count} in {base}")
-                stated.append(Stated("percent", share, label, hedge or "about"))
+                coarse = min(COARSEST, 50.0 / base)  # "6 in 10" is 58.4% rounded to the nearest tenth
+                stated.append(Stated("percent", share, label, hedge or "about", precision=coarse))
             else:  # "90 of 113": a count and its base
                 label = f"{base}명 중 {count}명" if flip else f"{count} of {base}"
                 stated.append(Stated("count", float(count), label, hedge, base=base, count=count))

@@ -52,7 +52,9 @@ def language(raw: Any) -> dict[str, LanguageWords]:
         table = raw.get(lang) or {}
         if not isinstance(table, dict):
             raise DataError("language.yaml", lang, "expected stopwords, endings, cues, hedges and numbers")
-        unknown = sorted(set(table) - {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts"})
+        unknown = sorted(
+            set(table) - {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts", "commands"}
+        )
         if unknown:
             raise DataError("language.yaml", lang, f"unknown field '{unknown[0]}'")
         numbers = table.get("numbers") or {}
@@ -72,6 +74,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
             cues=frozenset(_words(table.get("cues") or "", "language.yaml", f"{lang}.cues")),
             hedges=tuple(h.strip() for h in hedges),  # phrases ("more than"), so a list
             counts=tuple(c.strip() for c in table.get("counts") or []),
+            commands=tuple(c.strip() for c in table.get("commands") or []),
             compare=_words(table.get("compare") or "", "language.yaml", f"{lang}.compare"),
             numbers=tuple(pairs),
         )
