@@ -10,6 +10,7 @@ from .config import Settings
 from .models import LANGS, Dataset, Finding
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+EXAMPLES_REACHED = 0.97  # of all examples: below this the matcher or the data is broken, not merely unsure
 
 
 def numbers_of(finding: Finding, data: Dataset) -> set[str]:
@@ -68,17 +69,33 @@ def figure_mismatches(answerer: Answerer) -> list[str]:
     return problems
 
 
-def example_misroutes(answerer: Answerer) -> list[str]:
-    """Examples that do not reach their own topic (each is a training phrase the matcher gets wrong)."""
-    problems = []
+def example_misroutes(answerer: Answerer) -> dict[tuple[str, str], list[str]]:
+    """For each topic and language, its examples that do not reach it (training phrases the matcher gets wrong)."""
+    problems: dict[tuple[str, str], list[str]] = {}
     for intent in answerer.data.intents.values():
         for lang in LANGS:
             for example in intent.examples.get(lang, ()):
                 match = answerer.matcher.match(example, lang)
                 if match.intent != intent.id:
                     got = match.intent or f"declined ({match.declined})"
-                    problems.append(f"{intent.id} ({lang}): {example!r} -> {got}")
+                    problems.setdefault((intent.id, lang), []).append(f"{example!r} -> {got}")
     return problems
+
+
+def example_failures(answerer: Answerer, misroutes: dict[tuple[str, str], list[str]]) -> list[str]:
+    """What makes the examples a failure, not a note. A matcher that declines when unsure misses a few of its
+    own examples (near another topic's, or naming a year), and says so; a broken matcher or data misses
+    many: fewer than EXAMPLES_REACHED of all, or half of one topic's in one language."""
+    failures = []
+    examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
+    missed = sum(len(v) for v in misroutes.values())
+    if examples and (examples - missed) / examples < EXAMPLES_REACHED:
+        failures.append(f"only {examples - missed}/{examples} examples reach their topic")
+    for (intent_id, lang), missing in sorted(misroutes.items()):
+        own = len(answerer.data.intents[intent_id].examples.get(lang, ()))
+        if len(missing) * 2 > own:
+            failures.append(f"{intent_id} ({lang}): {len(missing)} of its {own} examples reach another topic or none")
+    return failures
 
 
 def run_checks(settings: Settings) -> tuple[bool, str]:
@@ -97,11 +114,14 @@ def run_checks(settings: Settings) -> tuple[bool, str]:
             problems.append(str(exc))
     misroutes = example_misroutes(answerer)
     mismatches = figure_mismatches(answerer)
-    problems += [f"example: {p}" for p in misroutes] + [f"figure: {p}" for p in mismatches]
+    problems += [f"examples: {p}" for p in example_failures(answerer, misroutes)]
+    problems += [f"figure: {p}" for p in mismatches]
+    notes = [f"note: {i} ({lang}): {p}" for (i, lang), ps in sorted(misroutes.items()) for p in ps]
     examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
+    missed = sum(len(v) for v in misroutes.values())
     summary = (
         f"{'OK' if not problems else 'FAIL'}: database {integrity}; {len(answerer.data.findings)} findings; "
-        f"{examples - len(misroutes)}/{examples} examples reach their topic; "
+        f"{examples - missed}/{examples} examples reach their topic; "
         f"{len(mismatches)} figure mismatches"
     )
-    return not problems, "\n".join([summary, *problems])
+    return not problems, "\n".join([summary, *problems, *notes])

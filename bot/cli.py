@@ -240,7 +240,7 @@ def links(username: str | None) -> None:
 
 @main.command()
 def check() -> None:
-    """Health check: database integrity, every topic's examples, every figure against its row. Exit 0 or 1.
+    """Health check: database integrity, the topics' own examples, every figure against its row. Exit 0 or 1.
 
     Example: nkbot check
     """

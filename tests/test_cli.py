@@ -139,3 +139,26 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, name
+
+
+def test_check_passes_on_the_shipped_data_and_names_the_examples_it_misses(built_env):
+    """The Docker image is built only if `nkbot check` passes, and its HEALTHCHECK runs it."""
+    result = run("check", env=built_env)
+    assert result.returncode == 0, result.stdout
+    summary, *rest = result.stdout.splitlines()
+    assert summary.startswith("OK: database ok;") and "0 figure mismatches" in summary
+    assert all(line.startswith("note: ") for line in rest)
+
+
+def test_check_fails_when_a_topic_loses_its_examples(built_env):
+    from bot import build
+    from bot.answerer import Answerer
+    from bot.check import example_failures
+    from bot.config import PACKAGE_DATA
+
+    answerer = Answerer(build.compile_data(PACKAGE_DATA))
+    examples = answerer.data.intents["sex"].examples["en"]
+    lost = {("sex", "en"): [f"{e!r} -> declined (low_confidence)" for e in examples]}
+    failures = example_failures(answerer, lost)
+    assert any(f.startswith("sex (en):") for f in failures)
+    assert example_failures(answerer, {("sex", "en"): lost[("sex", "en")][:1]}) == []
