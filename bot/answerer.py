@@ -18,8 +18,8 @@ from .answers import Reply, SourceRef, Topic, Writer
 from .conversation import Conversation
 from .matching import Match, Matcher, detect_language
 from .matching.claims import Verdict, judge
-from .matching.compound import split_questions
 from .matching.followup import Previous, asks_language, category_entity, resolve
+from .matching.questions import split_questions
 from .models import LANGS, Dataset, Finding
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ def compile_data(data_dir: Path) -> Dataset:
     writes, without writing it."""
     data = sources.load(data_dir)
     data = replace(data, stats=stats.compute(data))
-    from .matching.matcher import check_params  # the matcher names its parameters; numpy loads only here
+    from .matching.decide import check_params  # the matcher names its parameters; numpy loads only here
 
     problem = check_params(data.params)
     if problem:

@@ -21,7 +21,7 @@ from .answerer import Answerer
 from .answers import Reply
 from .matching import Match, Matcher
 from .matching.decide import Decision
-from .matching.matcher import Proposal
+from .matching.results import Proposal
 from .matching.text import clean, detect_language
 from .models import LANGS, Dataset, Params
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from ..models import Params
+from .index import Weights
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -108,3 +111,20 @@ def fit(rows: list[list[float]], labels: list[int], l2: float = 1.0, iterations:
         if float(np.max(np.abs(step))) < 1e-8:
             break
     return tuple(float(v) for v in w)
+
+
+def check_params(params: Params) -> tuple[str, str] | None:
+    """(entry, problem) when data/decision.yaml's names do not fit the matcher, else None."""
+    known = {f.name for f in fields(Weights)}
+    for name in params.ranker:
+        if name not in known:
+            return f"ranker.{name}", f"unknown ranker weight (known: {', '.join(sorted(known))})"
+    missing = [name for name in FEATURES if name not in params.decision]
+    if missing:
+        return "decision", f"no weight for {', '.join(missing)}"
+    extra = [name for name in params.decision if name not in FEATURES]
+    if extra:
+        return f"decision.{extra[0]}", f"unknown feature (known: {', '.join(FEATURES)})"
+    if not 0 < params.threshold < 1:
+        return "threshold", f"must be between 0 and 1, not {params.threshold}"
+    return None

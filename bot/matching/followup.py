@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .entities import Entity
-from .matcher import Match, Matcher
+from .matcher import Matcher
+from .results import Match
 from .text import clean
 
 OPENERS = {

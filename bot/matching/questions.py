@@ -1,0 +1,73 @@
+"""The questions a message asks: two joined in one ("how many victims in total, and how many were women?"), so
+that each is answered; or the last one after a preamble ("Hi! I'm a student. Where were they arrested?"),
+read alone unless it points back at what came before it ("Is that the report's figure?")."""
+
+from __future__ import annotations
+
+import re
+
+from .text import clean
+
+MAX_PARTS = 3  # a message asking more than this is answered as one question
+ASKS = {
+    "en": r"(?:how many|how much|what (?:share|proportion|percentage|percent|part)|which|where|when|who)",
+    "ko": r"(?:몇|비율|얼마|어디|언제|누가|누구|퍼센트|비중)",
+}
+# Where a second question starts: after a question mark, or at "and"/"also"/"plus" opening a question.
+SPLIT_EN = re.compile(rf"\?\s+|[,;]?\s+(?:and|also|plus|as well as)\s+(?={ASKS['en']}\b)", re.IGNORECASE)
+SPLIT_KO = re.compile(r"\?\s+|\s+그리고\s+|(?<=[가-힣])(?:이고|고|이며|며),\s*|(?<=[가-힣]),\s+")
+ASKS_RE = {lang: re.compile(pattern, re.IGNORECASE) for lang, pattern in ASKS.items()}
+
+
+def split_questions(text: str, lang: str) -> list[str]:
+    """The questions a message asks, when it asks two or three that each name what they ask; else [text]."""
+    splitter = SPLIT_KO if lang == "ko" else SPLIT_EN
+    parts = [p.strip(" ,;") for p in splitter.split(text or "") if p and p.strip(" ,;")]
+    if not 2 <= len(parts) <= MAX_PARTS:
+        return [text]
+    asking = [p for p in parts if ASKS_RE[lang].search(p)]
+    if len(asking) < 2:
+        return [text]
+    return asking
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?。:])\s+")
+
+
+# Words by which a last question points back at what came before it: it cannot be read alone.
+BACK = {
+    "en": frozenset("that this it these those same such".split()),
+    "ko": (
+        "그게",
+        "그거",
+        "그것",
+        "이게",
+        "이거",
+        "이것",
+        "그 수치",
+        "이 수치",
+        "그 숫자",
+        "이 숫자",
+        "이는",
+        "그건",
+        "이건",
+    ),
+}
+
+
+def points_back(question: str, lang: str) -> bool:
+    text = clean(question)
+    if lang == "ko":
+        return any(text.startswith(w) or f" {w}" in text for w in BACK["ko"])
+    return bool(BACK["en"] & set(text.split()))
+
+
+def last_question(text: str) -> str | None:
+    """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
+    for my copy: how many victims in total"); else None."""
+    sentences = [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
+    if len(sentences) < 2:
+        return None
+    if not sentences[-1].rstrip().endswith(("?", "？")) and not sentences[-2].endswith(":"):
+        return None
+    return sentences[-1]

@@ -1,0 +1,65 @@
+"""What matching produces: the ranked candidates, the proposal the decision weighs, and the final match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .decide import Evidence
+from .entities import Entity
+from .numbers import Numbers
+from .smalltalk import Talk
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float  # 0-100
+    out_of_scope: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher decided: an intent (with any category named), small talk, or a decline and why."""
+
+    lang: str
+    intent: str | None
+    confidence: int
+    candidates: tuple[Candidate, ...] = ()
+    entities: tuple[Entity, ...] = ()  # the categories the answer is narrowed to
+    named: tuple[Entity, ...] = ()  # every category the question names
+    # empty | low_confidence | ambiguous | out_of_scope | unknown_number | single_year | cross_tab
+    declined: str | None = None
+    out_of_scope: str | None = None  # the out-of-scope subject behind a decline, when one is known
+    detail: str | None = None  # e.g. the unknown number
+    smalltalk: str | None = None  # the small talk recognised (then intent is None and declined too)
+    numbers: Numbers = field(default_factory=Numbers)
+    evidence: Evidence | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.intent is not None:
+            return "answer"
+        return "smalltalk" if self.smalltalk else "decline"
+
+    @property
+    def entity(self) -> Entity | None:
+        """The single category the question names within the chosen intent, if exactly one."""
+        return self.entities[0] if len(self.entities) == 1 else None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The ranker's proposal before the decision: the topic it would answer, or the rule that declines."""
+
+    match: Match  # candidates, entities, numbers and evidence; a decline when a rule applies
+    intent: str | None = None
+    entities: tuple[Entity, ...] = ()
+    talk: Talk | None = None
+    near_oos: str | None = None  # the best out-of-scope subject, for the reason of a decline
+    known: bool = False  # the question is one of the topic's own phrasings (or category terms): answered
+    talk_owner: str | None = None  # small talk outranking every topic: the reply when no topic is answered
+    rule: str | None = None  # empty | smalltalk | out_of_scope | cross_tab | unknown_number | single_year
+
+
+def with_(match: Match, **changes: object) -> Match:
+    return replace(match, **changes)  # type: ignore[arg-type]
