@@ -20,7 +20,7 @@ from bot import build  # noqa: E402
 from bot.config import PACKAGE_DATA  # noqa: E402
 from bot.evaluate import Labelled, load_sets  # noqa: E402
 
-SETS = (PACKAGE_DATA / "labelled", *(PACKAGE_DATA / "labelled" / name for name in ("dev", "dev2", "dev3", "dev4")))
+SETS = (PACKAGE_DATA / "labelled", *sorted((PACKAGE_DATA / "labelled").glob("dev*")))
 PACKAGES = ("python-telegram-bot", "rapidfuzz", "numpy", "sqlite-utils", "scikit-learn")
 
 

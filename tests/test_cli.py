@@ -162,3 +162,35 @@ def test_check_fails_when_a_topic_loses_its_examples(built_env):
     failures = example_failures(answerer, lost)
     assert any(f.startswith("sex (en):") for f in failures)
     assert example_failures(answerer, {("sex", "en"): lost[("sex", "en")][:1]}) == []
+
+
+def test_json_contract_gives_kind_and_verdict(built_env):
+    questions = [
+        "85% were taken by the MSS, right?",
+        "nearly 80 percent were arrested inside North Korea?",
+        "Is it true that 90 of 113 victims were arrested inside North Korea?",
+        "hello",
+        "How many victims were executed?",
+    ]
+    result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n", env=built_env)
+    assert result.returncode == 0, result.stderr
+    got = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(g["kind"], g["verdict"]) for g in got] == [
+        ("answer", "differs"),
+        ("answer", "rounded"),
+        ("answer", "exact"),
+        ("smalltalk", None),
+        ("decline", None),
+    ]
+    assert got[3]["intent"] is None and got[4]["intent"] is None and got[3]["facts"] == []
+
+
+def test_json_conversation_reads_follow_ups_against_the_answer_before(built_env):
+    lines = "how many were arrested in China?\nand in Russia?\n몇 퍼센트야?\nin Korean please\n"
+    result = run("ask", "--json", "--conversation", "-", stdin=lines, env=built_env)
+    assert result.returncode == 0, result.stderr
+    got = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [g["intent"] for g in got] == ["arrest_location"] * 4
+    assert "Russia" in got[1]["answer"] and got[3]["lang"] == "ko" and "러시아" in got[3]["answer"]
+    alone = run("ask", "--json", "-", stdin=lines, env=built_env)  # without --conversation, each stands alone
+    assert [json.loads(line)["kind"] for line in alone.stdout.splitlines()][2] == "decline"
