@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from .korean import attach
 from .matching.claims import Verdict
-from .models import FIELD, PLACEHOLDER, Dataset, Finding, Intent, Source
+from .models import FIELD, PLACEHOLDER, TOTAL_FINDING, Dataset, Finding, Intent, Source, kind_of
 from .wording import JOINER, say
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -63,9 +63,7 @@ class Reply:
 
     @property
     def kind(self) -> str:
-        if self.intent is not None:
-            return "answer"
-        return "smalltalk" if self.smalltalk else "decline"
+        return kind_of(self.intent, self.smalltalk)
 
     @property
     def declined(self) -> bool:
@@ -189,7 +187,7 @@ class Writer:
             rank = say(lang, "rank", rank=_ordinal(stat.rank, lang), size=size)
             parts.append(say(lang, "largest") if stat.largest else rank)
         of_all = self.data.stats.get((f.id, "share_of_victims"))
-        total = self.data.findings.get("victims_total")
+        total = self.data.findings.get(TOTAL_FINDING)
         if of_all and total:
             parts.append(
                 say(lang, "of_all", share=_number(of_all.value), total=total.count, derived=say(lang, "derived"))
@@ -372,7 +370,7 @@ class Writer:
         """The report's figure a claim was compared with: the finding, or its share of all victims."""
         if measure == "share_of_victims":
             stat = self.data.stats[(f.id, "share_of_victims")]
-            total = self.data.findings["victims_total"].count
+            total = self.data.findings[TOTAL_FINDING].count
             return say(lang, "share_of_all", share=_number(stat.value), total=total, count=f.count)
         return self.figure(f, lang)
 

@@ -7,7 +7,7 @@ import re
 from . import build, store
 from .answerer import Answerer
 from .config import Settings
-from .models import LANGS, Dataset, Finding
+from .models import LANGS, TOTAL_FINDING, Dataset, Finding
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 EXAMPLES_REACHED = 0.97  # of all examples: below this the matcher or the data is broken, not merely unsure
@@ -43,7 +43,7 @@ def numbers_of(finding: Finding, data: Dataset) -> set[str]:
 def figure_mismatches(answerer: Answerer) -> list[str]:
     """Numbers printed in any topic or category answer that no finding behind it holds."""
     data = answerer.data
-    total = data.findings.get("victims_total")
+    total = data.findings.get(TOTAL_FINDING)
     problems: list[str] = []
     replies = []
     for lang in LANGS:

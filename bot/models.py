@@ -169,6 +169,16 @@ class Stat:
     largest: bool = False
 
 
+def kind_of(intent: str | None, smalltalk: str | None) -> str:
+    """What a reply is, for the matcher's decision and the answer alike: an answer, small talk, or a decline."""
+    if intent is not None:
+        return "answer"
+    return "smalltalk" if smalltalk else "decline"
+
+
+TOTAL_FINDING = "victims_total"  # the finding every share of "all victims" is taken of (findings.yaml)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Everything in data/, validated: what the build writes and the answerer reads."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .models import Dataset, Finding, Stat
-
-TOTAL_FINDING = "victims_total"
+from .models import TOTAL_FINDING, Dataset, Finding, Stat
 
 
 def share(count: int, base: int) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..models import LANGS, Dataset, Params
+from ..models import LANGS, TOTAL_FINDING, Dataset, Params
 from .claims import judge
 from .decide import Decision, Evidence
 from .entities import Entities, Entity
@@ -115,7 +115,7 @@ class Matcher:
             for lang in LANGS
         }
         self.counts_victims = {
-            i: any(f == "victims_total" or "victims_total" in data.ancestors(f) for f in ids)
+            i: any(f == TOTAL_FINDING or TOTAL_FINDING in data.ancestors(f) for f in ids)
             for i, ids in self.findings_of.items()
         }
         self.known = {i.id: known_numbers(data, i) for i in data.intents.values()}

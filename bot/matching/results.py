@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..models import kind_of
 from .decide import Evidence
 from .entities import Entity
 from .numbers import Numbers
@@ -37,9 +38,7 @@ class Match:
 
     @property
     def kind(self) -> str:
-        if self.intent is not None:
-            return "answer"
-        return "smalltalk" if self.smalltalk else "decline"
+        return kind_of(self.intent, self.smalltalk)
 
     @property
     def entity(self) -> Entity | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..models import Dataset, Intent
+from ..models import TOTAL_FINDING, Dataset, Intent
 from .index import Owner
 from .text import NUMBER_TOKEN, clean
 
@@ -71,7 +71,7 @@ def known_numbers(data: Dataset, intent: Intent) -> frozenset[str]:
         numbers.update(number_key(str(p.value)) for p in f.published_as)
         if f.breakdown:
             numbers.add(str(data.breakdowns[f.breakdown].base))
-    total = data.findings.get("victims_total")
+    total = data.findings.get(TOTAL_FINDING)
     if total is not None and total.count is not None:
         numbers.add(str(total.count))
     for text in texts:
