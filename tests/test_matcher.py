@@ -138,3 +138,19 @@ def test_korean_typed_without_spaces_reads_as_the_spaced_question(matcher, unspa
 def test_a_last_question_pointing_back_is_read_with_the_claim_before_it(matcher):
     match = matcher.match("Korea Herald reports 19 arrests in China. Is that the report's figure?")
     assert match.intent in {"arrest_location", "china_arrests"}
+
+
+def test_memory_stays_flat_whatever_scripts_strangers_type(matcher):
+    """The text caches are bounded: junk in every Unicode script must not grow them without limit."""
+    import random
+
+    from bot.matching import text
+
+    rng = random.Random(3)
+    for _ in range(50):
+        matcher.match("".join(chr(rng.randrange(0x20, 0x30000)) for _ in range(3000)))
+    assert text._plain.cache_info().currsize <= text.CHAR_CACHE
+    assert text._symbol_free.cache_info().currsize <= text.CHAR_CACHE
+    before = text._clean.cache_info().currsize
+    text.clean("long message " * 500 + "never seen before")
+    assert text._clean.cache_info().currsize == before  # a long message is cleaned, not kept

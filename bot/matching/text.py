@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -18,6 +18,8 @@ LONGEST_PIECE = 8  # syllables: the longest known word looked for inside one typ
 SPELL_CACHE = 4096
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
+CACHED_CHARS = 300  # ... of at most this length: the longest example or labelled question has under 300
+CHAR_CACHE = 4096  # characters classified (emoji, controls): bounded, whatever scripts strangers type in
 SPELLED_WORDS = 40  # only the first words of a long message are checked for misspellings
 LONGEST_WORD = 20  # and none longer than this: a string of random letters is no misspelt word
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -56,21 +58,26 @@ def strip_noise(text: str) -> str:
     return "".join(map(_symbol_free, text))
 
 
-@cache
+@lru_cache(maxsize=CHAR_CACHE)
 def _symbol_free(ch: str) -> str:
     """A character, or a space for emoji, pictographs and other symbols (So, Sk) and what builds them."""
     return " " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co"} else ch
 
 
-@cache
+@lru_cache(maxsize=CHAR_CACHE)
 def _plain(ch: str) -> str:
     """A character as clean() keeps it: control, format and separator characters become spaces."""
     return " " if unicodedata.category(ch)[0] in "CZ" else ch
 
 
-@lru_cache(maxsize=CLEAN_CACHE)
 def clean(text: str) -> str:
-    """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped."""
+    """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped. Remembered for
+    texts of a question's length only: a cache keyed by whole long messages would grow with what strangers send."""
+    return _clean(text) if len(text or "") <= CACHED_CHARS else _clean.__wrapped__(text)
+
+
+@lru_cache(maxsize=CLEAN_CACHE)
+def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_noise(text)[:MAX_CHARS])
     text = "".join(map(_plain, text))
     text = text.casefold()
