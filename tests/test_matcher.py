@@ -153,4 +153,5 @@ def test_memory_stays_flat_whatever_scripts_strangers_type(matcher):
     assert text._symbol_free.cache_info().currsize <= text.CHAR_CACHE
     before = text._clean.cache_info().currsize
     text.clean("long message " * 500 + "never seen before")
-    assert text._clean.cache_info().currsize == before  # a long message is cleaned, not kept
+    assert text._clean.cache_info().currsize == before  # a long message is not kept among the questions
+    assert text._clean_long.cache_info().currsize <= text.LONG_CACHE

@@ -19,6 +19,7 @@ SPELL_CACHE = 4096
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
 CACHED_CHARS = 300  # ... of at most this length: the longest example or labelled question has under 300
+LONG_CACHE = 8  # long messages cleaned (the steps reading one message come in a row)
 CHAR_CACHE = 4096  # characters classified (emoji, controls): bounded, whatever scripts strangers type in
 SPELLED_WORDS = 40  # only the first words of a long message are checked for misspellings
 LONGEST_WORD = 20  # and none longer than this: a string of random letters is no misspelt word
@@ -71,9 +72,11 @@ def _plain(ch: str) -> str:
 
 
 def clean(text: str) -> str:
-    """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped. Remembered for
-    texts of a question's length only: a cache keyed by whole long messages would grow with what strangers send."""
-    return _clean(text) if len(text or "") <= CACHED_CHARS else _clean.__wrapped__(text)
+    """NFKC, no control or format characters, case-folded, punctuation as spaces, digits grouped. Remembered: a
+    question's length many times over, a long message only for the few steps that read it in a row (so what
+    strangers send cannot grow the cache)."""
+    text = (text or "")[: MAX_CHARS * 2]  # all that strip_noise reads
+    return _clean(text) if len(text) <= CACHED_CHARS else _clean_long(text)
 
 
 @lru_cache(maxsize=CLEAN_CACHE)
@@ -287,3 +290,6 @@ class Normaliser:
             if len(word) - n >= 2:
                 return word[:-n]
         return word
+
+
+_clean_long = lru_cache(maxsize=LONG_CACHE)(_clean.__wrapped__)
