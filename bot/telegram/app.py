@@ -28,6 +28,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest, RequestData
 
 from ..answerer import Answerer
 from ..config import Settings
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 # Only what the handlers use; Telegram then never sends edited messages, channel posts or member updates.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter waits out a RetryAfter (flood limit) this many times before giving up
+IN_FLIGHT = 100  # confirmed to Telegram but not yet answered, at most: what a crash can lose
+GET_UPDATES_LIMIT = 100  # Telegram's most updates in one getUpdates (PTB asks for its default, the most)
+BACKLOG_POLL = 0.05  # seconds between looks at the queue while it is too full to fetch more
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[redacted]"
 HEALTH_PATH = "/healthz"
@@ -109,6 +113,24 @@ class Retrying(BaseRateLimiter[int]):
                 logger.warning("%s failed (attempt %d: %s); trying again in %gs", endpoint, attempt, exc, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class Backpressure(HTTPXRequest):
+    """The connection getUpdates uses, polling only when few enough updates wait to be answered.
+
+    getUpdates confirms every update fetched before it, and Telegram then forgets them. Polling again only once at
+    most IN_FLIGHT updates wait keeps the updates confirmed but not answered (what SIGKILL loses, what SIGTERM must
+    answer before it exits) at IN_FLIGHT, and memory flat whatever the backlog waiting at Telegram. The last call
+    of a stop (timeout 0), which confirms what was fetched, never waits.
+    """
+
+    backlog: asyncio.Queue[Any] | None = None  # the application's update queue, once it is built
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any) -> Any:
+        polling = request_data is not None and bool(request_data.parameters.get("timeout"))
+        while polling and self.backlog is not None and self.backlog.qsize() > IN_FLIGHT:
+            await asyncio.sleep(BACKLOG_POLL)
+        return await super().do_request(url, method, request_data, **kwargs)
 
 
 def handler_table() -> list[BaseHandler[Any, Any, Any]]:
@@ -206,6 +228,13 @@ def build_application(
     context_types = ContextTypes(context=Context, chat_data=ChatData, bot_data=BotData)
     flood = AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if network.flood_limits else None
     limiter = rate_limiter or Retrying(network.retry_delays, flood)
+    polling = Backpressure(
+        connection_pool_size=1,
+        connect_timeout=network.connect_timeout,
+        read_timeout=network.read_timeout,  # on top of the long poll
+        write_timeout=network.write_timeout,
+        pool_timeout=network.pool_timeout,
+    )
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -218,15 +247,17 @@ def build_application(
         .write_timeout(network.write_timeout)
         .media_write_timeout(network.media_write_timeout)
         .pool_timeout(network.pool_timeout)
-        .get_updates_connect_timeout(network.connect_timeout)
-        .get_updates_read_timeout(network.read_timeout)  # on top of the long poll
-        .get_updates_write_timeout(network.write_timeout)
-        .get_updates_pool_timeout(network.pool_timeout)
+        .get_updates_request(polling)
         .rate_limiter(limiter)
+        # Room for IN_FLIGHT waiting updates and one more batch of getUpdates (at most 100), which polling fetches
+        # only when there is room (Retrying.room_for_more), so a batch is never cut short; a webhook POST waits for
+        # room before Telegram gets its 200.
+        .update_queue(asyncio.Queue(maxsize=IN_FLIGHT + GET_UPDATES_LIMIT))
         .context_types(context_types)
         .post_init(publish_commands)
         .build()
     )
+    polling.backlog = application.update_queue
     application.bot_data.answerer = answerer
     application.add_handlers(handler_table())
     application.add_error_handler(handlers.error_handler)
