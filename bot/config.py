@@ -27,7 +27,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str = DEFAULT_BASE_FILE_URL
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a proxy on this host; compose sets 0.0.0.0 on its own network
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
@@ -75,7 +75,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         base_url=env.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
         base_file_url=env.get("TELEGRAM_BASE_FILE_URL") or DEFAULT_BASE_FILE_URL,
         webhook_url=webhook_url,
-        webhook_listen=env.get("NKBOT_WEBHOOK_LISTEN") or "0.0.0.0",
+        webhook_listen=env.get("NKBOT_WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=int(port_text),
         webhook_path=(env.get("NKBOT_WEBHOOK_PATH") or "telegram").strip("/"),
         webhook_secret=secret,

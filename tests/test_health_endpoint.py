@@ -17,7 +17,7 @@ from support import copy_data
 from bot import build
 from bot.answerer import Answerer
 from bot.config import Settings
-from bot.telegram.app import HEALTH_PATH, Network, add_health_check
+from bot.telegram.app import HEALTH_PATH, Network, add_routes
 
 MSS_QUESTION = "What share of disappearances is the MSS responsible for?"
 MSS_FIGURE = "92 of 113"
@@ -99,7 +99,7 @@ async def test_polling_has_no_server_to_add_the_health_check_to(
     start_bot: Callable[..., Any], fast_network: Network, telegram_answerer: Answerer
 ) -> None:
     async with start_bot(fast_network) as app:
-        assert add_health_check(app, telegram_answerer) is False
+        assert add_routes(app, telegram_answerer) is False
 
 
 # --- `nkbot run` as a process ------------------------------------------------------------------

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import tornado.web
@@ -42,6 +43,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter waits out a RetryAfter (flood limit) this many times before giving up
 IN_FLIGHT = 100  # confirmed to Telegram but not yet answered, at most: what a crash can lose
 GET_UPDATES_LIMIT = 100  # Telegram's most updates in one getUpdates (PTB asks for its default, the most)
+MAX_BODY = 1_000_000  # bytes: the largest webhook body read (an update is a few kilobytes)
 BACKLOG_POLL = 0.05  # seconds between looks at the queue while it is too full to fetch more
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[redacted]"
@@ -130,7 +132,40 @@ class Backpressure(HTTPXRequest):
         polling = request_data is not None and bool(request_data.parameters.get("timeout"))
         while polling and self.backlog is not None and self.backlog.qsize() > IN_FLIGHT:
             await asyncio.sleep(BACKLOG_POLL)
-        return await super().do_request(url, method, request_data, **kwargs)
+        code, payload = await super().do_request(url, method, request_data, **kwargs)
+        return code, readable_updates(payload) if code == HTTPStatus.OK else payload
+
+
+def readable_updates(payload: bytes) -> bytes:
+    """getUpdates' answer with every update PTB cannot read replaced by its bare id: one malformed update would
+    otherwise fail the whole batch on every poll, the offset never moving past it (the updates behind it never
+    answered, the log flooded with their contents). The bare update matches no handler and is confirmed."""
+    try:
+        body = json.loads(payload)
+        updates = body["result"]
+    except (ValueError, KeyError, TypeError):
+        return payload  # not a batch of updates: PTB reports it as it would
+    if not isinstance(updates, list):
+        return payload
+    changed = False
+    for k, item in enumerate(updates):
+        if not readable(item):
+            uid = item.get("update_id") if isinstance(item, dict) else None
+            if not isinstance(uid, int):
+                continue  # no id to confirm it by: PTB's own error handling
+            updates[k], changed = {"update_id": uid}, True
+    return json.dumps(body).encode() if changed else payload
+
+
+def readable(item: Any) -> bool:
+    """Whether PTB can read an update; if not, one log line naming its id and the error's kind, nothing else."""
+    try:
+        Update.de_json(item, None)
+    except Exception as exc:  # whatever is malformed in it
+        uid = item.get("update_id") if isinstance(item, dict) else None
+        logger.warning("update %s could not be read (%s); skipped", uid, type(exc).__name__)
+        return False
+    return True
 
 
 def handler_table() -> list[BaseHandler[Any, Any, Any]]:
@@ -180,8 +215,67 @@ class HealthCheck(tornado.web.RequestHandler):
         self.finish(json.dumps(body) + "\n")
 
 
-def add_health_check(application: Application[Any, Any, Any, Any, Any, Any], answerer: Answerer) -> bool:
-    """Serve HEALTH_PATH from the webhook server Updater.start_webhook runs; False when there is none.
+@tornado.web.stream_request_body
+class WebhookReceiver(tornado.web.RequestHandler):
+    """POST /<path>: one update from Telegram, in place of PTB's own receiver, which reads a body of up to 100 MB
+    before it looks at the secret, and logs a body it cannot read whole at CRITICAL (users' names and texts).
+
+    Here a declared length over MAX_BODY is refused before any of the body is read (413), a body is cut off past
+    MAX_BODY, one without the secret is dropped as it arrives, never kept (403), and an update that cannot be read
+    is answered 200 (so Telegram does not send it again)
+    and skipped with one log line that names no one. A good update waits for room in the bounded queue before
+    Telegram gets its 200: confirmed means it will be answered.
+    """
+
+    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+
+    def initialize(self, bot_app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
+        self.bot_app = bot_app  # (tornado's own `application` is its web application)
+        self.secret = secret
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.refused = False
+
+    def prepare(self) -> None:
+        length = self.request.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:  # refused unread, and the connection closed
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        # Without the secret (or not JSON), the body (at most MAX_BODY) is read only to be dropped, chunk by
+        # chunk, so that the connection can serve the next request; the answer is 403.
+        self.refused = (
+            self.request.headers.get("X-Telegram-Bot-Api-Secret-Token") != self.secret
+            or self.request.headers.get("Content-Type", "").split(";")[0].strip() != "application/json"
+        )
+
+    def data_received(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_BODY:  # a body longer than it said (or chunked): stop reading it
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        if not self.refused:
+            self.chunks.append(chunk)
+
+    async def post(self) -> None:
+        if self.refused:
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        bot = self.bot_app.bot
+        try:
+            update = Update.de_json(json.loads(b"".join(self.chunks)), bot)
+        except Exception as exc:  # malformed JSON or an update PTB cannot read
+            logger.warning("webhook: an update could not be read (%s); skipped", type(exc).__name__)
+            update = None
+        if update is not None:
+            bot.insert_callback_data(update)
+            await self.bot_app.update_queue.put(update)
+        self.set_status(HTTPStatus.OK)
+        self.finish()
+
+    def log_exception(self, *args: Any) -> None:
+        """The refusals above are the answer, not an error worth a traceback (which could quote the request)."""
+
+
+def add_routes(application: Application[Any, Any, Any, Any, Any, Any], answerer: Answerer) -> bool:
+    """Serve HEALTH_PATH, and receive updates with WebhookReceiver, from the webhook server Updater.start_webhook
+    runs; False when there is none.
 
     PTB 22 has no public way to add a route to that server, so this reaches its tornado Application through two
     private attributes (Updater._httpd, a WebhookServer, and its _http_server). If a PTB release renames them,
@@ -195,7 +289,12 @@ def add_health_check(application: Application[Any, Any, Any, Any, Any, Any], ans
         logger.warning("cannot add %s to this version of PTB's webhook server", HEALTH_PATH)
         return False
     # Host rules are tried before PTB's own routes; other paths fall through to them.
-    web_app.add_handlers(r".*", [(HEALTH_PATH, HealthCheck, {"answerer": answerer})])
+    routes: list[Any] = [(HEALTH_PATH, HealthCheck, {"answerer": answerer})]
+    webhook = application.bot_data.webhook
+    if webhook is not None:
+        path, secret = webhook
+        routes.append((rf"/{path}/?", WebhookReceiver, {"bot_app": application, "secret": secret}))
+    web_app.add_handlers(r".*", routes)
     return True
 
 
@@ -207,7 +306,7 @@ class BotApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def start(self) -> None:
         await super().start()
-        if add_health_check(self, self.bot_data.answerer):
+        if add_routes(self, self.bot_data.answerer):
             logger.info("health check at %s", HEALTH_PATH)
 
 
@@ -258,6 +357,8 @@ def build_application(
         .build()
     )
     polling.backlog = application.update_queue
+    if settings.webhook:
+        application.bot_data.webhook = (settings.webhook_path.strip("/"), settings.webhook_secret)
     application.bot_data.answerer = answerer
     application.add_handlers(handler_table())
     application.add_error_handler(handlers.error_handler)

@@ -35,6 +35,7 @@ class BotData:
     charts: ChartCache | None = None
     photo_ids: dict[ChartKey, str] = field(default_factory=dict)
     conversations: Conversations = field(default_factory=Conversations)
+    webhook: tuple[str, str] | None = field(default=None, repr=False)  # the webhook's path and secret, if one
 
 
 class Context(CallbackContext[ExtBot[Any], dict[Any, Any], ChatData, BotData]):
