@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import replace
@@ -11,6 +12,8 @@ from pathlib import Path
 from . import sources, stats, store
 from .models import Dataset
 from .sources import DataError
+
+logger = logging.getLogger(__name__)
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -66,9 +69,27 @@ def is_fresh(data_dir: Path, db_path: Path) -> bool:
     )
 
 
+class BuildFailed(OSError):
+    """The database had to be built and could not be written (a read-only folder, a full disk)."""
+
+
 def ensure(data_dir: Path, db_path: Path) -> None:
-    """Build the database when it is missing or older than data/ (and data/ is there to build from)."""
+    """Build the database when it is missing or older than data/ (and data/ is there to build from).
+
+    A database older than data/ that cannot be rebuilt where it is (a read-only folder: data/ was edited on a
+    read-only mount) still loads, so it is served, with a warning, rather than the bot refusing to start (under
+    systemd, a restart loop); invalid data is still an error."""
     if data_dir.exists() and not is_fresh(data_dir, db_path):
-        build(data_dir, db_path)
+        try:
+            build(data_dir, db_path)
+        except OSError as exc:
+            if not db_path.exists():
+                raise BuildFailed(f"cannot build the database at {db_path}: {exc.strerror or exc}") from exc
+            logger.warning(
+                "%s is older than %s but cannot be rebuilt there (%s); serving it as it is",
+                db_path,
+                data_dir,
+                exc.strerror or exc,
+            )
     elif not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path} and no data directory at {data_dir} to build it from")

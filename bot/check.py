@@ -100,13 +100,19 @@ def example_failures(answerer: Answerer, misroutes: dict[tuple[str, str], list[s
 
 def run_checks(settings: Settings) -> tuple[bool, str]:
     """All checks; (ok, one-line summary followed by any problems, one a line)."""
+    # The database as it is: a health check reports what it finds, and never rebuilds (that is `nkbot build`).
+    if not settings.db_path.exists():
+        return False, f"FAIL: no database at {settings.db_path}: build it with `nkbot build`"
     try:
-        build.ensure(settings.data_dir, settings.db_path)
         integrity = store.integrity_check(settings.db_path)
         answerer = Answerer(store.load(settings.db_path))
     except Exception as exc:  # a health check reports every failure as a line, never a traceback
         return False, f"FAIL: cannot open the database {settings.db_path}: {exc}"
     problems = [] if integrity == "ok" else [f"integrity_check: {integrity}"]
+    try:
+        stale = settings.data_dir.exists() and not build.is_fresh(settings.data_dir, settings.db_path)
+    except Exception:  # unreadable data/: the database is what is served, and it was checked above
+        stale = False
     if settings.token:
         try:
             settings.require_token()
@@ -124,4 +130,8 @@ def run_checks(settings: Settings) -> tuple[bool, str]:
         f"{examples - missed}/{examples} examples reach their topic; "
         f"{len(mismatches)} figure mismatches"
     )
+    if stale:
+        notes.insert(
+            0, f"note: {settings.db_path} is older than {settings.data_dir}; `nkbot build` brings it up to date"
+        )
     return not problems, "\n".join([summary, *problems, *notes])

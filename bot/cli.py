@@ -56,6 +56,8 @@ def _answerer(settings: Settings, on_decline: Any = None) -> Answerer:
         return Answerer.from_paths(settings.data_dir, settings.db_path, on_decline=on_decline)
     except DataError as exc:
         raise _refusal(settings, exc) from None
+    except build.BuildFailed as exc:
+        raise Failure(str(exc)) from None
     except (OSError, build.store.sqlite3.Error) as exc:
         raise Failure(f"cannot open the database {settings.db_path}: {exc}") from None
 

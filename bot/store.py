@@ -264,6 +264,9 @@ def load(db_path: Path) -> Dataset:
         synonyms: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in LANGS}
         for row, record in tables["synonyms"]:
             synonyms.setdefault(row["lang"], {})[record.canonical] = record.variants
+        for table in ("findings", "intents", "sources"):  # a valid file emptied would decline everything
+            if not tables[table]:
+                raise sqlite3.DatabaseError(f"{db_path} has no {table}: rebuild it with `nkbot build`")
         report = [record for _, record in tables["report"]]
         params = [record for _, record in tables["params"]]
         return Dataset(
