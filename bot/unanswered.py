@@ -24,18 +24,38 @@ MAX_CHARS = 300  # of normalised text kept per question
 MAX_INPUT = 1000  # only the start of a long message is looked at (the matcher reads 600), which bounds the regexes
 TOP_CANDIDATES = 3
 
+# Words after "i am" that are not a name ("i am a journalist", "i'm writing", "i am not sure").
+NOT_NAMES = frozenset(
+    "a an the not from in at on with for just also so very really new here trying writing working looking doing "
+    "asking reading researching preparing going interested curious confused sure wondering checking still".split()
+)
 # Users paste contact details and links; they are replaced before anything is written. Order matters:
 # links first (they may hold @ and digits), then e-mail addresses, bare domains, @usernames, numbers.
 REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+"), "[url]"),
     (re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+ ?(?:@| at ) ?[\w-]+(?: ?(?:\.| dot ) ?[a-z]{2,24})+(?![\w])"), "[email]"),
     (re.compile(r"(?<![\w@.-])(?:[a-z0-9-]++\.)+[a-z]{2,24}(?:/\S*)?(?![\w])"), "[url]"),
     (re.compile(r"(?<![\w])@[\w]{3,32}"), "[username]"),
+    (re.compile(r"(?<![\w])[a-z]{1,2}\d{6,9}(?![\w])"), "[id]"),  # passport-like: m12345678
+    # A name given ("my name is …"; "i am …" unless a common word follows; 저는 김민준입니다).
+    (re.compile(r"\b(my name is|my name's|i am called|they call me) [a-z][a-z'-]*(?: [a-z][a-z'-]*)?"), r"\1 [name]"),
+    (
+        re.compile(rf"\b(i am|i'm|im) (?!(?:{'|'.join(sorted(NOT_NAMES))})\b)[a-z][a-z'-]*(?: [a-z][a-z'-]*-[a-z]+)?"),
+        r"\1 [name]",
+    ),
+    (
+        re.compile(
+            r"(제 이름은|내 이름은|저는|나는|전) ?[가-힣]{2,4}(?=입니다|이에요|예요|이고|인데|이라고|라고|이야)"
+        ),
+        r"\1 [name]",
+    ),
 )
 # A run of digits with the separators phone numbers use: 010-1234-5678, +82 2 123 4567, (02) 123-4567.
 NUMBER_RUN = re.compile(r"(?<![\w])\+?\(?\d(?:[ ().-]{0,2}\d)+\)?(?![\w])")
 PHONE_DIGITS = 9  # fewer is a year range or a date (2014-2019, 2024.10.31), not a phone number
 PHONE_DIGITS_INTERNATIONAL = 7  # with a leading +
+YEARS_OR_DATE = re.compile(r"(?:19|20)\d\d\D{1,3}(?:19|20)\d\d|\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{8}")
 
 _KEEP = {"Cc": " ", "Zs": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": "", "Co": "", "Cn": ""}
 
@@ -47,7 +67,8 @@ def _phone(match: re.Match[str]) -> str:
     text = match.group(0)
     digits = sum(ch.isdigit() for ch in text)
     international = text.startswith("+") and digits >= PHONE_DIGITS_INTERNATIONAL
-    return "[phone]" if digits >= PHONE_DIGITS or international else text
+    local = digits == PHONE_DIGITS - 1 and not YEARS_OR_DATE.fullmatch(text)  # 1234-5678, not 2014-2019
+    return "[phone]" if digits >= PHONE_DIGITS or international or local else text
 
 
 def normalise(question: str) -> str:

@@ -144,6 +144,20 @@ async def test_a_rejected_message_is_not_retried(
     assert answers_to(fake_bot_api, 3001) == [ERROR_TEXT]
 
 
+async def test_a_chat_that_blocked_the_bot_gets_no_second_message(
+    start_bot: StartBot, fast_network: Network, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
+    """403: the user blocked the bot (or left the group). Telegram will refuse any message to that chat, so the
+    error handler does not try to send one; one log line, and the bot goes on."""
+    fake_bot_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    async with start_bot(fast_network):
+        ask(fake_bot_api, telegram_answerer, QUESTIONS[:1])
+        await assert_still_answering(fake_bot_api, telegram_answerer)
+    assert failed(fake_bot_api) == ["Forbidden: bot was blocked by the user"]
+    assert answers_to(fake_bot_api, 3001) == []  # not even "something went wrong"
+    assert len([c for c in fake_bot_api.calls_to("sendMessage") if c.params["chat_id"] == 3001]) == 1
+
+
 # --- Telegram answers late ---------------------------------------------------------------------
 
 

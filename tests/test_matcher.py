@@ -155,3 +155,10 @@ def test_memory_stays_flat_whatever_scripts_strangers_type(matcher):
     text.clean("long message " * 500 + "never seen before")
     assert text._clean.cache_info().currsize == before  # a long message is not kept among the questions
     assert text._clean_long.cache_info().currsize <= text.LONG_CACHE
+
+
+@pytest.mark.parametrize("question", ["how many victims +82", "mss share, reach me at +82", "+82 mss share"])
+def test_a_dialling_code_is_not_a_figure(matcher, question):
+    match = matcher.match(question)
+    assert match.intent is not None and match.declined != "unknown_number"
+    assert not match.numbers.stated and "82" not in match.numbers.plain

@@ -112,6 +112,13 @@ def test_answered_questions_are_never_logged(fixed_log, log_path):
         ("my blog kimlee.kr/post/3", "my blog [url]"),
         ("ask @Kim_Lee_1987 about it", "ask [username] about it"),
         ("ＣＡＬＬ ０１０－１２３４－５６７８", "call [phone]"),
+        ("call me on 1234-5678 tonight", "call me on [phone] tonight"),  # a local number, 8 digits
+        ("passport no. M12345678 was taken", "passport no. [id] was taken"),
+        ("Hi, I am Kim Min-jun. how many victims?", "hi, i am [name]. how many victims?"),
+        ("my name is Park Ji-sung, what about women", "my name is [name], what about women"),
+        ("저는 김민준입니다. 피해자는 몇 명?", "저는 [name]입니다. 피해자는 몇 명?"),
+        ("write to kim @ example . com", "write to [email]"),
+        ("I am a journalist: how many victims?", "i am a journalist: how many victims?"),
         # Figures, years and dates are questions, not personal data: kept.
         ("victims 2014-2019?", "victims 2014-2019?"),
         ("report of 2024.10.31 and 2024-10-31", "report of 2024.10.31 and 2024-10-31"),

@@ -33,6 +33,7 @@ URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w@])@\w{2,32}")
 BRACED = re.compile(r"\{[^{}]*\}")
 PHONE = re.compile(r"(?<![\w.])\+\d[\d ()-]{6,}\d|(?<![\w.])0\d{1,2}[ -]\d{3,4}[ -]\d{4}(?![\w.])")
+DIALLING_CODE = re.compile(r"(?<![\w+])\+\d{1,3}(?![\d%.,])")  # "+82" alone: a country's code, not a figure
 
 
 def detect_language(text: str) -> str:
@@ -55,7 +56,7 @@ def strip_noise(text: str) -> str:
     """The words of a message without its markup, links, handles, phone numbers, emoji and symbols."""
     text = (text or "")[: MAX_CHARS * 2]
     text = html.unescape(TAG.sub(" ", text))
-    text = PHONE.sub(" ", HANDLE.sub(" ", URL.sub(" ", text)))
+    text = DIALLING_CODE.sub(" ", PHONE.sub(" ", HANDLE.sub(" ", URL.sub(" ", text))))
     return "".join(map(_symbol_free, text))
 
 

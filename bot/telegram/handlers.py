@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineQueryResultsButton, Message, MessageEntity, Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import filters
 
 from ..answerer import answer_language
@@ -329,7 +329,13 @@ async def inline_query(update: Update, context: Context) -> None:
 
 
 async def error_handler(update: object, context: Context) -> None:
-    """Log the error with its traceback and tell the chat, briefly, that something went wrong."""
+    """Log the error with its traceback and tell the chat, briefly, that something went wrong; but a chat that
+    has blocked the bot, or that it has left (403), refuses every message: one line, and nothing sent."""
+    if isinstance(context.error, Forbidden):
+        logger.warning(
+            "%s: the chat refuses the bot's messages (%s)", update_kind(update), type(context.error).__name__
+        )
+        return
     logger.error("error while handling %s", update_kind(update), exc_info=context.error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is None:
