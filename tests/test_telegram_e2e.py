@@ -220,6 +220,24 @@ async def test_lang_ko_switches_menus_not_answers(
     assert MSS_FIGURE in text_of(answer)
 
 
+async def test_chats_leave_nothing_behind_but_a_bounded_lang_choice(bot: Any, fake_bot_api: FakeBotApi) -> None:
+    """PTB keeps chat_data for every chat that touches it, forever; the bot keeps nothing per chat but a /lang
+    choice, in a bounded map."""
+    for k in range(30):
+        fake_bot_api.message("mss share", sender=user(80_000 + k))
+    fake_bot_api.message("/lang ko", sender=user(90_000))
+    await fake_bot_api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 90_000)
+    while len(fake_bot_api.calls_to("sendMessage")) < 31:
+        await asyncio.sleep(0.05)
+    assert len(bot.chat_data) == 0
+    langs = bot.bot_data.langs
+    assert len(langs) == 1 and langs.get(90_000) == "ko"
+    small = type(langs)(limit=2)
+    for chat, lang in ((1, "ko"), (2, "en"), (3, "ko")):
+        small.set(chat, lang)
+    assert len(small) == 2 and small.get(1) is None and small.get(3) == "ko"
+
+
 async def test_lang_buttons_edit_the_prompt(bot: Any, fake_bot_api: FakeBotApi) -> None:
     fake_bot_api.message("/lang")
     prompt = await fake_bot_api.wait_for("sendMessage", lambda c: bool(buttons(c)))

@@ -1,7 +1,11 @@
-"""What the handlers share, typed: the answerer, the chart cache, follow-up conversations, each chat's menu language."""
+"""What the handlers share, typed: the answerer, the chart cache, follow-up conversations, each chat's menu language.
+
+All of it in memory and bounded: nothing grows with the number of chats the bot has ever seen.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +17,37 @@ from ..charts import ChartCache, chart_ids, fingerprint
 from ..conversation import Conversations
 from ..models import Dataset
 
+MAX_LANG_CHOICES = 50_000  # chats whose /lang choice is remembered (about 100 bytes each), the oldest dropped
+
 
 @dataclass
 class ChatData:
-    """All the bot keeps about a chat: the menu language chosen with /lang, in memory, never on disk."""
+    """Nothing: PTB would keep one of these for every chat ever seen, so the bot keeps what it needs elsewhere,
+    bounded (BotData.langs, BotData.conversations)."""
 
-    lang: str | None = None
+
+class LangChoices:
+    """Each chat's /lang choice, in memory only, for at most MAX_LANG_CHOICES chats (the least recently used
+    forgotten first: that chat's menus then follow its users' Telegram language again)."""
+
+    def __init__(self, limit: int = MAX_LANG_CHOICES) -> None:
+        self.limit = limit
+        self._items: OrderedDict[int, str] = OrderedDict()
+
+    def get(self, chat_id: int | None) -> str | None:
+        if chat_id is None or chat_id not in self._items:
+            return None
+        self._items.move_to_end(chat_id)
+        return self._items[chat_id]
+
+    def set(self, chat_id: int, lang: str) -> None:
+        self._items[chat_id] = lang
+        self._items.move_to_end(chat_id)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 ChartKey = tuple[str, str, str]  # (breakdown id, language, fingerprint of the data the chart is drawn from)
@@ -35,6 +64,7 @@ class BotData:
     charts: ChartCache | None = None
     photo_ids: dict[ChartKey, str] = field(default_factory=dict)
     conversations: Conversations = field(default_factory=Conversations)
+    langs: LangChoices = field(default_factory=LangChoices)
     webhook: tuple[str, str] | None = field(default=None, repr=False)  # the webhook's path and secret, if one
 
 
@@ -66,7 +96,9 @@ def chart_cache(bot_data: BotData, data: Dataset) -> ChartCache:
 
 def menu_lang(update: object, context: Context) -> str:
     """The language of menus and commands: the chat's /lang choice, else the user's Telegram language."""
-    if context.chat_data is not None and context.chat_data.lang:
-        return context.chat_data.lang
+    chat = update.effective_chat if isinstance(update, Update) else None
+    chosen = context.bot_data.langs.get(chat.id if chat else None)
+    if chosen:
+        return chosen
     user = update.effective_user if isinstance(update, Update) else None
     return "ko" if user and (user.language_code or "").lower().startswith("ko") else "en"

@@ -161,11 +161,11 @@ async def lang_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     choice = render.LANG_ALIASES.get(context.args[0].lower()) if context.args else None
-    if choice is None or context.chat_data is None:
+    if choice is None:
         keyboard = render.lang_keyboard()
         await message.reply_text(text(menu_lang(update, context), "lang_usage"), reply_markup=keyboard)
         return
-    context.chat_data.lang = choice
+    context.bot_data.langs.set(message.chat_id, choice)
     await message.reply_text(text(choice, "lang_set"))
 
 
@@ -298,10 +298,11 @@ async def lang_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     button = decode(query.data)
-    if button is None or context.chat_data is None:
+    chat = update.effective_chat
+    if button is None or chat is None:
         await query.answer()
         return
-    context.chat_data.lang = button.lang
+    context.bot_data.langs.set(chat.id, button.lang)
     await query.answer()
     await query.edit_message_text(text(button.lang, "lang_set"))
 
