@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .korean import attach
+from .korean import AFTER_PLACEHOLDER, agree, attach
 from .matching.claims import Verdict
 from .models import FIELD, PLACEHOLDER, TOTAL_FINDING, Dataset, Finding, Intent, Source, kind_of
 from .wording import JOINER, say
@@ -93,6 +93,9 @@ class Reply:
         }
 
 
+ASKED_AGAIN = {"empty", "vague", "instruction"}  # declines that ask for a question rather than explain a gap
+
+
 class Writer:
     """Turns findings, intents and matcher decisions into sentences of one Dataset."""
 
@@ -123,7 +126,11 @@ class Writer:
         return f"{f.count} of {f.base} {f.base_label['en']}" + (f" ({suffix})" if suffix else "")
 
     def sentence(self, f: Finding, lang: str) -> str:
-        text = f.text[lang].replace("{fig}", self.figure(f, lang))
+        figure = self.figure(f, lang)
+        if lang == "ko":  # the particle after the figure agrees with how the figure ends
+            text = re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: figure + agree(figure, m["particle"]), f.text[lang])
+        else:
+            text = f.text[lang].replace("{fig}", figure)
         return text[0].upper() + text[1:] if lang == "en" and text else text
 
     def fill(self, template: str, lang: str) -> tuple[str, list[str]]:
@@ -148,6 +155,14 @@ class Writer:
                 return _pct(f.percent or 0.0)
             return self.figure(f, lang)
 
+        if lang == "ko":  # a particle after a placeholder agrees with how its text ends
+            pattern = re.compile(FIELD.pattern + AFTER_PLACEHOLDER)
+
+            def replace_ko(m: re.Match[str]) -> str:
+                value = replace_field(m)
+                return value + agree(value, m["particle"])
+
+            return " ".join(pattern.sub(replace_ko, template).split()), list(dict.fromkeys(used))
         return " ".join(FIELD.sub(replace_field, template).split()), list(dict.fromkeys(used))
 
     # --- answers -----------------------------------------------------------------------------
@@ -302,7 +317,7 @@ class Writer:
         confidence: int,
         verdict: Verdict | None = None,
     ) -> Reply:
-        if reason in {"empty", "vague", "instruction"}:
+        if reason in ASKED_AGAIN:
             first = say(lang, reason)
         elif says:
             first = say(lang, "not_covered", says=says)
@@ -313,7 +328,7 @@ class Writer:
         else:
             first = say(lang, "not_found")
         topics = tuple(Topic(i, self.data.intents[i].title[lang]) for i in suggestions if i in self.data.intents)
-        lead = say(lang, "did_you_mean" if reason == "ambiguous" else "covers")
+        lead = say(lang, "did_you_mean" if reason == "ambiguous" else "or_pick" if reason in ASKED_AGAIN else "covers")
         body = f"{first} {lead}" if topics else first
         return Reply(
             question, lang, None, confidence, "", body, suggestions=topics, verdict=verdict.kind if verdict else None

@@ -57,3 +57,28 @@ def particle(word: str, kind: str) -> str:
 def attach(word: str, kind: str) -> str:
     """`word` followed by its particle: attach("113명 중 62명", "을") -> "113명 중 62명을"."""
     return word + particle(word, kind)
+
+
+# Each written form of a particle, to the kind that chooses between its forms.
+KIND_OF = {
+    "을": "을",
+    "를": "을",
+    "이": "이",
+    "가": "이",
+    "은": "은",
+    "는": "은",
+    "과": "과",
+    "와": "과",
+    "으로": "으로",
+    "로": "으로",
+}
+# A particle written right after a placeholder in a template ("{fig}을 체포했습니다"), before a space or a stop.
+AFTER_PLACEHOLDER = r"(?:(?P<particle>으로|을|를|이|가|은|는|과|와|로)(?=[\s.,;:!?)]|$))?"
+
+
+def agree(word: str, written: str | None) -> str:
+    """The particle a template wrote after a placeholder, in the form that follows `word`: a template cannot
+    know whether "{fig}" will end in 명 (을) or in 개(…) (를)."""
+    if not written:
+        return ""
+    return particle(word, KIND_OF[written])

@@ -126,3 +126,47 @@ def test_korean_particles_follow_the_sound_before_them(word, kind, expected):
     from bot.korean import attach
 
     assert attach(word, kind) == expected
+
+
+def _every_answer(data):
+    from bot.answers import Writer
+
+    writer = Writer(data)
+    for intent in data.intents.values():
+        for lang in ("en", "ko"):
+            yield writer.answer(intent, lang).text
+            for b in intent.breakdowns:
+                for f in data.categories(b):
+                    yield writer.category_answer(intent, f, lang).text
+
+
+def test_no_answer_shows_a_placeholder_or_a_doubled_phrase():
+    from bot import build
+    from bot.config import PACKAGE_DATA
+
+    data = build.compile_data(PACKAGE_DATA)
+    texts = list(_every_answer(data))
+    assert texts and not [t for t in texts if "{" in t or "}" in t]
+    assert not [t for t in texts if "figures on figures on" in t or "피해자 가운데 풋프린츠 기록 외국인 피해자" in t]
+
+
+def test_a_particle_after_a_figure_agrees_with_how_the_figure_ends():
+    from bot import build
+    from bot.answers import Writer
+    from bot.config import PACKAGE_DATA
+
+    data = build.compile_data(PACKAGE_DATA)
+    writer = Writer(data)
+    upr3 = writer.sentence(data.findings["upr3_recs"], "ko")  # "…132개(50.4%, …)" ends in 개: 를
+    assert "132개(50.4%, 공개 수치로 계산)를 수용" in upr3
+    china = writer.sentence(data.findings["china_mps_arrests"], "ko")  # "…17명(…)" ends in 명: 을
+    assert "17명(89.5%, 보고서 수치로 계산)을 체포" in china
+
+
+def test_an_empty_question_asks_for_one_and_offers_topics_without_claiming_a_gap():
+    from bot import build
+    from bot.answerer import Answerer
+    from bot.config import PACKAGE_DATA
+
+    reply = Answerer(build.compile_data(PACKAGE_DATA)).ask("")
+    assert reply.kind == "decline" and "Or pick a topic:" in reply.text and "It does cover" not in reply.text
