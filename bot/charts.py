@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .answers import Reply, Writer, join_sources
+from .answers import SOURCES_SHOWN, Reply, Writer, join_sources
 from .models import LANGS, Dataset, Finding
 from .wording import say
 
@@ -98,7 +98,7 @@ def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
         notes.append(say(lang, "chart_partial"))
     if any(b.derived for b in bars):
         notes.append(say(lang, "shares_derived_context_note" if context else "shares_derived_note"))
-    refs, prefix = Writer(data).source_line(members, lang, context)
+    refs, prefix = Writer(data).source_line(members, lang, context, SOURCES_SHOWN)
     source = f"{prefix} {join_sources(refs, lang, 'labels')}".strip()
     return Chart(breakdown_id, lang, breakdown.title[lang], subtitle, tuple(bars), tuple(notes), source, context)
 

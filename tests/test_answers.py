@@ -170,3 +170,22 @@ def test_an_empty_question_asks_for_one_and_offers_topics_without_claiming_a_gap
 
     reply = Answerer(build.compile_data(PACKAGE_DATA)).ask("")
     assert reply.kind == "decline" and "Or pick a topic:" in reply.text and "It does cover" not in reply.text
+
+
+def test_every_outlet_a_figure_rests_on_is_named_even_a_sole_one():
+    """The method answer states the retracted testimony (the Korea Herald alone) and the four years of research
+    (ReliefWeb alone): both outlets are in its source line, after those of its lead figure."""
+    from bot import build
+    from bot.answerer import Answerer
+    from bot.config import PACKAGE_DATA
+
+    data = build.compile_data(PACKAGE_DATA)
+    reply = Answerer(data).topic("method")
+    assert reply is not None
+    labels = [ref.label for ref in reply.sources]
+    for finding in ("interviewee_retracted", "research_period"):
+        assert finding in reply.facts
+        for source in data.findings[finding].cite:
+            assert any(data.sources[source].publisher["en"] in label for label in labels), (finding, labels)
+    lead = data.findings[reply.facts[0]].cite[0]
+    assert data.sources[lead].publisher["en"] in labels[0]
