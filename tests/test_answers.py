@@ -189,3 +189,17 @@ def test_every_outlet_a_figure_rests_on_is_named_even_a_sole_one():
             assert any(data.sources[source].publisher["en"] in label for label in labels), (finding, labels)
     lead = data.findings[reply.facts[0]].cite[0]
     assert data.sources[lead].publisher["en"] in labels[0]
+
+
+def test_a_decline_names_what_is_missing_without_repeating_itself():
+    """The decline reads "The report has no figures on {says}": `says` never starts with "figures" again."""
+    from bot import build
+    from bot.config import PACKAGE_DATA
+    from bot.wording import WORDS
+
+    data = build.compile_data(PACKAGE_DATA)
+    for subject in data.out_of_scope.values():
+        en = WORDS["en"]["not_covered"].format(says=subject.says["en"])
+        ko = WORDS["ko"]["not_covered"].format(says=subject.says["ko"])
+        assert "figures on figures" not in en and "수치에 관한 수치" not in ko, subject.id
+        assert not subject.says["ko"].split("(")[0].rstrip().endswith("수치"), subject.id  # "…수치(예: …)에 관한 수치"
