@@ -202,4 +202,6 @@ def test_a_decline_names_what_is_missing_without_repeating_itself():
         en = WORDS["en"]["not_covered"].format(says=subject.says["en"])
         ko = WORDS["ko"]["not_covered"].format(says=subject.says["ko"])
         assert "figures on figures" not in en and "수치에 관한 수치" not in ko, subject.id
+        head = subject.says["en"].split("(")[0].split(";")[0]  # what is missing, before any aside
+        assert not re.search(r"\bfigures?\b", head), subject.id  # "no figures on other reports' figures"
         assert not subject.says["ko"].split("(")[0].rstrip().endswith("수치"), subject.id  # "…수치(예: …)에 관한 수치"
