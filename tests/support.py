@@ -15,3 +15,13 @@ def copy_data(target: Path) -> Path:
     folder = target / "data"
     shutil.copytree(PACKAGE_DATA, folder, ignore=shutil.ignore_patterns("*.db", "*.db-*", ".report-*"))
     return folder
+
+
+def webhook_env(port: int, secret: str) -> dict[str, str]:
+    """The settings that make `nkbot run` a webhook server on 127.0.0.1:port, with that secret."""
+    return {
+        "NKBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "NKBOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "NKBOT_WEBHOOK_PORT": str(port),
+        "NKBOT_WEBHOOK_SECRET": secret,
+    }

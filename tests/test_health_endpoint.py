@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 from fake_bot_api import TOKEN, FakeBotApi, free_port
-from support import copy_data
+from support import copy_data, webhook_env
 
 from bot import build
 from bot.answerer import Answerer
@@ -109,12 +109,7 @@ async def test_nkbot_run_webhook_serves_healthz_on_the_webhook_port(
     nkbot_process: Callable[..., Any], fake_bot_api: FakeBotApi
 ) -> None:
     port = free_port()
-    bot = await nkbot_process(
-        NKBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}",
-        NKBOT_WEBHOOK_LISTEN="127.0.0.1",
-        NKBOT_WEBHOOK_PORT=str(port),
-        NKBOT_WEBHOOK_SECRET=SECRET,
-    )
+    bot = await nkbot_process(**webhook_env(port, SECRET))
     await bot.wait_for_log(f"health check at {HEALTH_PATH}")
     update = fake_bot_api.message(MSS_QUESTION)
     fake_bot_api.updates.clear()

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 from fake_bot_api import FakeBotApi, free_port, user
+from support import webhook_env
 
 SECRET = "hostile-test_0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -48,12 +49,7 @@ async def test_a_malformed_update_is_skipped_and_the_ones_behind_it_answered(
 
 async def webhook_bot(nkbot_process: Callable[..., Any]) -> tuple[Any, str]:
     port = free_port()
-    bot = await nkbot_process(
-        NKBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}",
-        NKBOT_WEBHOOK_LISTEN="127.0.0.1",
-        NKBOT_WEBHOOK_PORT=str(port),
-        NKBOT_WEBHOOK_SECRET=SECRET,
-    )
+    bot = await nkbot_process(**webhook_env(port, SECRET))
     await bot.wait_for_log("health check at")
     return bot, f"http://127.0.0.1:{port}/telegram"
 
