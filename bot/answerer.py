@@ -104,10 +104,13 @@ class Answerer:
         question = question or ""
         now = time.monotonic()  # the clock Conversation uses
         previous = conversation.recent(now) if conversation else None
-        switch = asks_language(question) if previous is not None else None
+        switch = asks_language(question)
         if conversation is not None and previous is not None and switch is not None:
             conversation.remember(previous.intent, previous.category, now)  # "in Korean?": the same, in Korean
             return Match(switch, previous.intent, 100), self._again(previous, switch, question)
+        if switch is not None and LANGUAGE_TALK in self.data.smalltalk:  # nothing said yet: the greeting in it
+            said = Match(switch, None, 100, declined="smalltalk", smalltalk=LANGUAGE_TALK)
+            return said, self.writer.smalltalk(question, switch, LANGUAGE_TALK, 100)
         match = self.matcher.match(question)
         if previous is not None:
             match = resolve(self.matcher, question, match, previous) or match
@@ -279,6 +282,7 @@ def answer_language(question: str, fallback: str) -> str:
 
 
 SEARCH_SCORE = 50.0  # inline mode also offers close runners-up scoring at least this (0-100)
+LANGUAGE_TALK = "greeting"  # "in Korean please" before any answer: the greeting, in Korean
 
 
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:

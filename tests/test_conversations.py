@@ -166,3 +166,9 @@ def test_two_questions_in_one_message_get_both_answers(answerer, question, figur
 def test_one_question_with_two_clauses_is_not_split(answerer):
     reply = answerer.ask("What share of disappearances is the MSS responsible for?")
     assert " · " not in reply.title
+
+
+@pytest.mark.parametrize(("request_", "lang"), [("in Korean please", "ko"), ("영어로", "en")])
+def test_asking_for_a_language_before_any_answer_greets_in_it(answerer, request_, lang):
+    reply = ask_all(answerer, request_)[0]
+    assert reply.kind == "smalltalk" and reply.lang == lang and reply.suggestions
