@@ -149,7 +149,7 @@ def readable_updates(payload: bytes) -> bytes:
         return payload
     changed = False
     for k, item in enumerate(updates):
-        if not readable(item):
+        if read_update(item, None) is None:
             uid = item.get("update_id") if isinstance(item, dict) else None
             if not isinstance(uid, int):
                 continue  # no id to confirm it by: PTB's own error handling
@@ -157,15 +157,17 @@ def readable_updates(payload: bytes) -> bytes:
     return json.dumps(body).encode() if changed else payload
 
 
-def readable(item: Any) -> bool:
-    """Whether PTB can read an update; if not, one log line naming its id and the error's kind, nothing else."""
+def read_update(item: Any, bot: Bot | None) -> Update | None:
+    """The update PTB reads from `item` (decoded JSON), or None when it cannot: then one log line naming the
+    update's id and the error's kind, and nothing of its contents. Polling and the webhook both read with it."""
     try:
-        Update.de_json(item, None)
+        if not isinstance(item, dict):
+            raise TypeError("not a JSON object")
+        return Update.de_json(item, bot)
     except Exception as exc:  # whatever is malformed in it
         uid = item.get("update_id") if isinstance(item, dict) else None
         logger.warning("update %s could not be read (%s); skipped", uid, type(exc).__name__)
-        return False
-    return True
+        return None
 
 
 def handler_table() -> list[BaseHandler[Any, Any, Any]]:
@@ -259,10 +261,10 @@ class WebhookReceiver(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         bot = self.bot_app.bot
         try:
-            update = Update.de_json(json.loads(b"".join(self.chunks)), bot)
-        except Exception as exc:  # malformed JSON or an update PTB cannot read
-            logger.warning("webhook: an update could not be read (%s); skipped", type(exc).__name__)
-            update = None
+            item = json.loads(b"".join(self.chunks))
+        except ValueError:
+            item = None  # not JSON: read_update says so
+        update = read_update(item, bot)
         if update is not None:
             bot.insert_callback_data(update)
             await self.bot_app.update_queue.put(update)
