@@ -111,9 +111,7 @@ class Answerer:
         if switch is not None and LANGUAGE_TALK in self.data.smalltalk:  # nothing said yet: the greeting in it
             said = Match(switch, None, 100, declined="smalltalk", smalltalk=LANGUAGE_TALK)
             return said, self.writer.smalltalk(question, switch, LANGUAGE_TALK, 100)
-        match = self.matcher.match(question)
-        if previous is not None:
-            match = resolve(self.matcher, question, match, previous) or match
+        match = self._read(question, previous)
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
         if reply.kind == "answer" or match.declined in {"low_confidence", "ambiguous"}:
             reply = self._each_part(question, match.lang, reply.lang, now) or reply
@@ -175,10 +173,7 @@ class Answerer:
             return None
         conversation, replies = Conversation(), []
         for part in parts:
-            match = self.matcher.match(part, lang)
-            previous = conversation.recent(now)
-            if previous is not None:
-                match = resolve(self.matcher, part, match, previous) or match
+            match = self._read(part, conversation.recent(now), lang)
             reply = self.reply(part, match, answer_lang)
             if reply.kind != "answer":
                 return None
@@ -187,6 +182,11 @@ class Answerer:
         if len({(r.intent, r.category) for r in replies}) < len(replies):
             return None
         return self.writer.combined(question, replies)
+
+    def _read(self, question: str, previous: Previous | None, lang: str | None = None) -> Match:
+        """The question matched on its own, then, after an answer, read as a follow-up of it if it is one."""
+        match = self.matcher.match(question, lang)
+        return (resolve(self.matcher, question, match, previous) or match) if previous is not None else match
 
     def _again(self, previous: Previous, lang: str, question: str) -> Reply:
         intent = self.data.intents.get(previous.intent)
