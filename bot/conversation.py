@@ -7,11 +7,11 @@ bounded: the oldest conversations are forgotten first, and any answer older than
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from .matching.followup import Previous
+from .recent import Recent
 
 FOLLOW_UP_SECONDS = 300.0  # a follow-up is read against an answer at most this old
 MAX_CONVERSATIONS = 10_000  # about 100 bytes each: at most a megabyte, whatever the traffic
@@ -36,23 +36,20 @@ class Conversations:
     """Conversations by key (a chat id, or a chat and message id), the least recently used dropped first."""
 
     def __init__(self, limit: int = MAX_CONVERSATIONS, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
         self.clock = clock
-        self._items: OrderedDict[Hashable, Conversation] = OrderedDict()
+        self._items: Recent[Hashable, Conversation] = Recent(limit)
 
     def get(self, key: Hashable) -> Conversation:
         """The conversation for `key`, new (empty) when unknown or stale."""
-        conversation = self._items.pop(key, None)
+        conversation = self._items.get(key)
         if conversation is None or conversation.recent(self.clock()) is None:
             conversation = Conversation()
-        self._items[key] = conversation
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
+        self._items.set(key, conversation)
         return conversation
 
     def peek(self, key: Hashable) -> Conversation | None:
         """The conversation for `key` if there is a recent one, without creating it."""
-        conversation = self._items.get(key)
+        conversation = self._items.peek(key)
         return conversation if conversation and conversation.recent(self.clock()) else None
 
     def __len__(self) -> int:

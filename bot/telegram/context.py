@@ -5,7 +5,6 @@ All of it in memory and bounded: nothing grows with the number of chats the bot 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from ..answerer import Answerer
 from ..charts import ChartCache, chart_ids, fingerprint
 from ..conversation import Conversations
 from ..models import Dataset
+from ..recent import Recent
 
 MAX_LANG_CHOICES = 50_000  # chats whose /lang choice is remembered (about 100 bytes each), the oldest dropped
 
@@ -26,28 +26,12 @@ class ChatData:
     bounded (BotData.langs, BotData.conversations)."""
 
 
-class LangChoices:
+class LangChoices(Recent[int, str]):
     """Each chat's /lang choice, in memory only, for at most MAX_LANG_CHOICES chats (the least recently used
     forgotten first: that chat's menus then follow its users' Telegram language again)."""
 
     def __init__(self, limit: int = MAX_LANG_CHOICES) -> None:
-        self.limit = limit
-        self._items: OrderedDict[int, str] = OrderedDict()
-
-    def get(self, chat_id: int | None) -> str | None:
-        if chat_id is None or chat_id not in self._items:
-            return None
-        self._items.move_to_end(chat_id)
-        return self._items[chat_id]
-
-    def set(self, chat_id: int, lang: str) -> None:
-        self._items[chat_id] = lang
-        self._items.move_to_end(chat_id)
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().__init__(limit)
 
 
 ChartKey = tuple[str, str, str]  # (breakdown id, language, fingerprint of the data the chart is drawn from)
