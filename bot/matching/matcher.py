@@ -138,22 +138,20 @@ class Matcher:
         last = last_question(question or "")
         if last is None or whole.rule is not None or whole.match.evidence is None:
             return whole
-        tail = self._propose(last, whole.match.lang)
-        if tail.rule is not None or tail.match.evidence is None or tail.intent == whole.intent:
-            return whole
         # The question asked is the last one; what comes before it is context, unless the question alone is
         # too thin to read, or points back at it ("Is that the report's figure?" after the claim it checks).
+        lang = whole.match.lang
+        if len(set(self.normalisers[lang].words(last))) <= 1 or points_back(last, lang):  # "보고서 수치와 맞습니까?"
+            return whole
+        tail = self._propose(last, lang)
+        if tail.rule is not None or tail.match.evidence is None or tail.intent == whole.intent:
+            return whole
         stated = whole.match.numbers
-        thin = len(set(self.normalisers[whole.match.lang].words(last))) <= 1  # "보고서 수치와 맞습니까?"
         if (
-            thin
-            or points_back(last, whole.match.lang)
-            or (
-                stated.stated
-                and whole.intent is not None
-                and self._holds(whole.intent, stated)
-                and not self._holds(tail.intent or "", stated)
-            )
+            stated.stated
+            and whole.intent is not None
+            and self._holds(whole.intent, stated)
+            and not self._holds(tail.intent or "", stated)
         ):
             return whole
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
