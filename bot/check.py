@@ -82,13 +82,18 @@ def example_misroutes(answerer: Answerer) -> dict[tuple[str, str], list[str]]:
     return problems
 
 
+def reached(answerer: Answerer, misroutes: dict[tuple[str, str], list[str]]) -> tuple[int, int]:
+    """(every example of every topic, those that miss their topic)."""
+    examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
+    return examples, sum(len(v) for v in misroutes.values())
+
+
 def example_failures(answerer: Answerer, misroutes: dict[tuple[str, str], list[str]]) -> list[str]:
     """What makes the examples a failure, not a note. A matcher that declines when unsure misses a few of its
     own examples (near another topic's, or naming a year), and says so; a broken matcher or data misses
     many: fewer than EXAMPLES_REACHED of all, or half of one topic's in one language."""
     failures = []
-    examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
-    missed = sum(len(v) for v in misroutes.values())
+    examples, missed = reached(answerer, misroutes)
     if examples and (examples - missed) / examples < EXAMPLES_REACHED:
         failures.append(f"only {examples - missed}/{examples} examples reach their topic")
     for (intent_id, lang), missing in sorted(misroutes.items()):
@@ -123,8 +128,7 @@ def run_checks(settings: Settings) -> tuple[bool, str]:
     problems += [f"examples: {p}" for p in example_failures(answerer, misroutes)]
     problems += [f"figure: {p}" for p in mismatches]
     notes = [f"note: {i} ({lang}): {p}" for (i, lang), ps in sorted(misroutes.items()) for p in ps]
-    examples = sum(len(v) for i in answerer.data.intents.values() for v in i.examples.values())
-    missed = sum(len(v) for v in misroutes.values())
+    examples, missed = reached(answerer, misroutes)
     summary = (
         f"{'OK' if not problems else 'FAIL'}: database {integrity}; {len(answerer.data.findings)} findings; "
         f"{examples - missed}/{examples} examples reach their topic; "
