@@ -143,26 +143,18 @@ class Answerer:
                 verdict,
             )
         intent = self.data.intents[match.intent]
-        entity = match.entity
         whole = self.writer.answer(intent, lang, question, match.confidence)
-        reply = whole
-        if entity is not None:
-            reply = self.writer.category_answer(
-                intent, self.data.findings[entity.finding], lang, question, match.confidence
-            )
-        finding = self.data.findings[entity.finding] if entity else None
-        verdict = self._category_verdict(match, reply, finding) if finding else self._verdict(match, reply)
+        entity, finding = match.entity, None
+        if entity is None:
+            reply, verdict = whole, self._verdict(match, whole)
+        else:
+            finding = self.data.findings[entity.finding]
+            narrowed = self.writer.category_answer(intent, finding, lang, question, match.confidence)
+            reply, verdict = self._category_claim(match, whole, narrowed, finding)
         if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
             return self.writer.count_not_published(question, lang, finding, None)  # "how many, exactly? a headcount"
         if verdict and verdict.kind == "not_in_report":
             return self.writer.count_not_published(question, lang, self.data.findings[verdict.finding or ""], verdict)
-        if verdict and verdict.kind == "differs" and entity is not None:
-            # "Reuters says almost 40% were caught fleeing": the figure quoted is that of the group the category
-            # belongs to (all escape-related cases), not the category's; never a sibling category's.
-            broader = self._verdict(match, whole)
-            published = broader is not None and broader.kind == "rounded" and bool(broader.by)
-            if published and broader and broader.finding in self.data.ancestors(entity.finding):
-                reply, verdict = whole, broader
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
     def _each_part(self, question: str, lang: str, answer_lang: str, now: float) -> Reply | None:
@@ -197,21 +189,27 @@ class Answerer:
             return self.writer.category_answer(intent, self.data.findings[entity.finding], lang, question, 100)
         return self.writer.answer(intent, lang, question, 100)
 
-    def _category_verdict(self, match: Match, reply: Reply, finding: Finding) -> Verdict | None:
-        """A claim about a category named is about that category's figure: "23 arrested in China?" is not the 23
-        arrested abroad (the group China belongs to), though the answer states both; a figure the answer gives
-        beside the category's ("the LatAm range, 6 to 30%?") holds as it is."""
+    def _category_claim(
+        self, match: Match, whole: Reply, reply: Reply, finding: Finding
+    ) -> tuple[Reply, Verdict | None]:
+        """The answer and the verdict for a claim about a category named. The claim is about that category's
+        figure: "23 arrested in China?" is not the 23 arrested abroad (the group China belongs to), though the
+        answer states both; a figure the answer gives beside the category's ("the LatAm range, 6 to 30%?")
+        holds as it is. One exception: the group's figure as an outlet published it for the category ("Reuters
+        says almost 40% were caught fleeing": all escape-related cases), answered with the whole topic."""
         own = self._verdict(match, reply, [finding])
         if own is not None and own.kind in {"exact", "rounded"}:
-            return own
+            return reply, own
         every = self._verdict(match, reply)
-        if (
-            every is not None
-            and every.kind in {"exact", "rounded"}
-            and every.finding not in self.data.ancestors(finding.id)
-        ):
-            return every
-        return own or every
+        groups = self.data.ancestors(finding.id)
+        if every is not None and every.kind in {"exact", "rounded"} and every.finding not in groups:
+            return reply, every
+        verdict = own or every
+        if verdict is not None and verdict.kind == "differs":
+            broader = self._verdict(match, whole)
+            if broader is not None and broader.kind == "rounded" and broader.by and broader.finding in groups:
+                return whole, broader
+        return reply, verdict
 
     def _verdict(self, match: Match, reply: Reply, findings: list[Finding] | None = None) -> Verdict | None:
         findings = findings or [self.data.findings[f] for f in reply.facts]
