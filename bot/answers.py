@@ -36,8 +36,8 @@ class SourceRef:
 def join_sources(refs: tuple[SourceRef, ...], lang: str, style: str = "line") -> str:
     """The outlets of a source line as plain text: the one joiner for every plain output. `style`: "line" (an
     answer: label and link), "labels" (a chart's footer) or "citation" ("label, link; label, link")."""
-    if style == "citation":
-        return "; ".join(f"{r.label}, {r.url}" for r in refs)
+    if style == "citation":  # Korean punctuation between outlets: 「·」, not 「;」
+        return (" · " if lang == "ko" else "; ").join(f"{r.label}, {r.url}" for r in refs)
     between = f" {JOINER[lang]} "
     return between.join(r.label if style == "labels" else f"{r.label} {r.url}" for r in refs)
 
@@ -169,7 +169,44 @@ class Writer:
 
     def answer(self, intent: Intent, lang: str, question: str = "", confidence: int = 100) -> Reply:
         body, used = self.fill(intent.template[lang], lang)
+        body = " ".join([body, *self.caveats(used, lang, body)])
         return self._reply(question, lang, intent, confidence, body, used)
+
+    def caveats(self, used: list[str], lang: str, body: str = "") -> list[str]:
+        """What a journalist must know about the figures an answer states, carried into every answer, quote
+        and chart that states them: each figure's sourcing note, then the outlets' roundings of its share,
+        noted the same way for every outlet ("Reuters rounds 79.6% to 80%")."""
+        notes: list[str] = []
+        rounded: dict[str, list[tuple[float, float]]] = {}
+        for f in (self.data.findings[i] for i in dict.fromkeys(used)):
+            if f.note and f.note[lang] not in body and f.note[lang] not in notes:
+                notes.append(f.note[lang])
+            stat = self.data.stats.get((f.id, "share_of_base"))
+            share = f.percent if f.percent is not None else (stat.value if stat else None)
+            for p in f.published_as:
+                if share is None or p.unit != "percent" or not p.rounded or p.fraction or abs(p.value - share) < 0.05:
+                    continue
+                for sid in p.by:
+                    rounded.setdefault(sid, []).append((share, p.value))
+        if rounded:
+            notes.append(self._roundings(rounded, lang))
+        return notes
+
+    def _roundings(self, rounded: dict[str, list[tuple[float, float]]], lang: str) -> str:
+        """One sentence for all the roundings in an answer, outlets that rounded alike named together."""
+        alike: dict[tuple[tuple[float, float], ...], list[str]] = {}
+        for sid, pairs in rounded.items():
+            alike.setdefault(tuple(pairs), []).append(self.data.sources[sid].publisher[lang])
+        clauses = []
+        for pairs, outlets in alike.items():
+            if lang == "ko":
+                steps = ", ".join(f"{_pct(a)}를 {_whole(b)}로" for a, b in pairs)
+                clauses.append(f"{'·'.join(outlets)}{agree(outlets[-1], '는')} {steps} 반올림해 보도했습니다.")
+            else:
+                steps = _and([f"{_pct(a)} to {_whole(b)}" for a, b in pairs])
+                verb = "rounds" if len(outlets) == 1 else "round"
+                clauses.append(f"{_and(outlets)} {verb} {steps}")
+        return " ".join(clauses) if lang == "ko" else "; ".join(clauses) + "."
 
     def quote(self, intent: Intent, lang: str) -> str:
         """A ready-to-paste citation: the topic's lead sentence, then the full source with links."""
@@ -180,6 +217,7 @@ class Writer:
             findings = [self.data.findings[i] for i in used]
         else:
             sentence, findings = self.sentence(finding, lang), [finding]
+        sentence = " ".join([sentence, *self.caveats([f.id for f in findings], lang, sentence)])
         context = bool(findings) and all(f.is_context for f in findings)
         refs, _ = self.source_line(findings, lang, context)
         outlets = join_sources(refs, lang, "citation")
@@ -189,6 +227,8 @@ class Writer:
         assert report is not None
         space = "" if lang == "ko" else " "  # 『…』(2024.10.31), but Existing "Nowhere" (31 Oct 2024)
         citation = f"{report.publisher[lang]}, {report.title[lang]}{space}({_date(report.date, lang)})"
+        if lang == "ko":
+            return f"{sentence}\n\n{say(lang, 'source')}: {citation}\n{say(lang, 'reported_by')} {outlets}"
         return f"{sentence}\n\n{say(lang, 'source')}: {citation}, {say(lang, 'as_reported')} {outlets}"
 
     def category_answer(
@@ -215,8 +255,7 @@ class Writer:
         for other in f.related:  # what the figure is compared with ("women: 41.6%, against 6-30% in Latin America")
             parts.append(self.sentence(self.data.findings[other], lang))
             used.append(other)
-        if f.note:
-            parts.append(f.note[lang])
+        parts += self.caveats(used, lang)
         title = f"{intent.title[lang]}: {f.label[lang]}"
         return self._reply(question, lang, intent, confidence, " ".join(parts), used, title=title, category=f.category)
 
@@ -278,15 +317,22 @@ class Writer:
             return refs, f"{say(lang, 'context')} {say(lang, 'source')}:"
         report = self.data.report
         citation = report.citation[lang] if report else ""
+        if lang == "ko":  # the report on its own line, the outlets on the next (a Korean desk's source line)
+            return refs, f"{say(lang, 'source')}: {citation}\n{say(lang, 'reported_by')}"
         return refs, f"{say(lang, 'source')}: {citation}, {say(lang, 'reported_by')}"
 
     @staticmethod
     def source_label(source: Source, lang: str) -> str:
+        """An outlet as a source line names it: publisher, date, and what the link is when it is a copy
+        ("Yonhap News Agency (31 Oct 2024; republished by Korean Vibe)"), so a copy never passes for the
+        original."""
         name = source.publisher[lang]
         if source.kind == "release":
             name = f"{name} {say(lang, 'release')}"
-        date = _date(source.date, lang)
-        return f"{name} ({date})" if date else name
+        details = [d for d in (_date(source.date, lang), source.copy.get(lang, "")) if d]
+        space = "" if lang == "ko" and not name.endswith(")") else " "  # 연합뉴스(2024.10.31), Reuters (31 Oct 2024)
+        separator = ", " if lang == "ko" else "; "
+        return f"{name}{space}({separator.join(details)})" if details else name
 
     def combined(self, question: str, replies: list[Reply]) -> Reply:
         """The answers to a message's two or three questions, in order, as one reply: every part's outlets
@@ -399,6 +445,15 @@ class Writer:
 
 def _pct(value: float | None) -> str:
     return f"{value:.1f}%" if value is not None else ""
+
+
+def _whole(value: float) -> str:
+    """A published rounding as the outlet printed it: 80%, not 80.0%."""
+    return f"{value:g}%"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _number(value: float) -> str:

@@ -21,6 +21,7 @@ def numbers_of(finding: Finding, data: Dataset) -> set[str]:
             out.add(str(value))
     if finding.percent is not None:
         out.add(f"{finding.percent:.1f}")
+    out.update(f"{p.value:g}" for p in finding.published_as)  # an outlet's rounding, noted in answers
     for (fid, _), stat in data.stats.items():
         if fid == finding.id:
             out.add(f"{stat.value:.1f}")

@@ -22,6 +22,8 @@ FIELDS = (
     "percent_published",
     "share_computed",
     "derived",
+    "share_of_all_victims",
+    "published_roundings",
     "approx",
     "value",
     "period",
@@ -39,11 +41,15 @@ LIST_SEPARATOR = "; "  # how lists are written in a CSV cell
 def rows(data: Dataset) -> list[dict[str, Any]]:
     """One row per figure, in the order of findings.yaml. Numbers are as published; `share_computed` is
     count ÷ base rounded half up to one decimal; `derived` is true when no outlet publishes a percentage, so
-    answers quote the computed share and say so (None when the figure has no share at all)."""
+    answers quote the computed share and say so (None when the figure has no share at all).
+    `share_of_all_victims` is the computed share of all 113 victims that answers quote for a category with
+    another base (China: 16.8%), always computed; `published_roundings` the outlets' roundings answers note
+    ("80% (Reuters)"), so every number a user sees can be traced here."""
     writer = Writer(data)
     out = []
     for f in data.findings.values():
         stat = data.stats.get((f.id, "share_of_base"))
+        of_all = data.stats.get((f.id, "share_of_victims"))
         cited = [data.sources[sid] for sid in f.cite]
         out.append(
             {
@@ -57,6 +63,14 @@ def rows(data: Dataset) -> list[dict[str, Any]]:
                 "percent_published": f.percent,
                 "share_computed": share(f.count, f.base) if f.count is not None and f.base else None,
                 "derived": stat.derived if stat else None,
+                "share_of_all_victims": of_all.value if of_all else None,
+                "published_roundings": [
+                    f"{p.value:g}%"
+                    + (" as a fraction" if p.fraction else "")
+                    + f" ({', '.join(data.sources[sid].publisher['en'] for sid in p.by)})"
+                    for p in f.published_as
+                    if p.unit == "percent"
+                ],
                 "approx": f.approx,
                 "value": f.value.get("en"),
                 "period": f.period.get("en"),

@@ -24,6 +24,7 @@ class Source:
     date: str | None
     url: str
     lang: str
+    copy: Text = field(default_factory=dict)  # where the link is a copy: "republished by Korean Vibe"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class PublishedAs:
     unit: str  # percent | years | count
     by: tuple[str, ...]  # source ids
     rounded: bool = True  # False: the figure itself in another form ("every 4.5 years")
+    fraction: bool = False  # published as a fraction ("8 out of 10"), a headline rather than a rounding
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .models import (
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCALARS = (str, int, float, bool)
 
 

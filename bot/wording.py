@@ -111,8 +111,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "ko": {
         "source": "출처",
-        "reported_by": "보도:",
-        "as_reported": "보도:",
+        "reported_by": "관련 자료:",
+        "as_reported": "관련 자료:",
         "release": "보도자료",
         "context": "보고서의 조사 결과가 아닌 참고 정보입니다.",
         "derived": "보고서 수치로 계산",

@@ -17,7 +17,7 @@ SOURCE_ID_FORM = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 def sources(raw: list[dict[str, Any]]) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for item in raw:
-        e = Entry("sources.yaml", item, {"kind", "publisher", "title", "date", "url", "lang"})
+        e = Entry("sources.yaml", item, {"kind", "publisher", "title", "date", "url", "lang", "copy"})
         if not SOURCE_ID_FORM.match(e.id):
             e.fail("id must be letters, digits and '-' (at most 20)")
         kind = e.string("kind")
@@ -37,6 +37,7 @@ def sources(raw: list[dict[str, Any]]) -> dict[str, Source]:
             date=None if date is None else str(date),
             url=url or "",
             lang=e.string("lang") or "",
+            copy=e.text("copy", required=False),
         )
     return out
 
@@ -163,7 +164,7 @@ def _published_as(e: Entry, sources: dict[str, Source]) -> tuple[PublishedAs, ..
         by = (by,) if isinstance(by, str) else tuple(by or ())
         if not by or any(sid not in sources for sid in by):
             e.fail(f"'published_as' names an unknown source in 'by': {by!r}")
-        out.append(PublishedAs(float(value), unit, by, bool(item.get("rounded", True))))
+        out.append(PublishedAs(float(value), unit, by, bool(item.get("rounded", True)), "fraction" in item))
     return tuple(out)
 
 
