@@ -205,3 +205,69 @@ def test_a_decline_names_what_is_missing_without_repeating_itself():
         head = subject.says["en"].split("(")[0].split(";")[0]  # what is missing, before any aside
         assert not re.search(r"\bfigures?\b", head), subject.id  # "no figures on other reports' figures"
         assert not subject.says["ko"].split("(")[0].rstrip().endswith("수치"), subject.id  # "…수치(예: …)에 관한 수치"
+
+
+# --- sources a journalist can trust -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "lang", "copy"),
+    [
+        ("mss_responsibility", "en", "Yonhap News Agency (31 Oct 2024; republished by Korean Vibe)"),
+        ("mss_responsibility", "ko", "연합뉴스(2024.10.31, 코리안바이브 전재본)"),
+        ("sex", "en", "Radio Free Asia (Korean service) (31 Oct 2024; copy on RFA's development site"),
+        ("upr", "en", "JoongAng Daily (Mar 2025; republished by news-247.top)"),
+    ],
+)
+def test_a_copy_of_an_article_is_named_as_a_copy_not_as_the_original(writer, intent, lang, copy):
+    reply = writer.answer(writer.data.intents[intent], lang)
+    assert copy in reply.text
+    if intent == "mss_responsibility":  # the quote card names its lead figure's outlets the same way
+        assert copy in writer.quote(writer.data.intents[intent], lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_sex_counts_name_the_lower_reliability_article_in_the_answer_and_the_quote(writer, lang):
+    """66 and 47 come only from a translated article of unidentified origin: the breakdown answer, the
+    category answer and the quote each carry the caveat, and cite that article first."""
+    intent = writer.data.intents["sex"]
+    caveat = "whose outlet is unidentified" if lang == "en" else "원 매체를 알 수 없는"
+    whole = writer.answer(intent, lang)
+    female = writer.category_answer(intent, _f(writer, "sex_female"), lang)
+    for reply in (whole, female):
+        assert caveat in reply.body
+        assert reply.sources[0].url.startswith("https://xn--vg1b002a.net/")
+    assert caveat in writer.quote(intent, lang)
+
+
+@pytest.mark.parametrize(
+    ("intent", "lang", "note"),
+    [
+        ("age", "en", "Segye Ilbo rounds 38.9% to 39% and 11.5% to 12%"),
+        ("age", "ko", "세계일보는 38.9%를 39%로, 11.5%를 12%로 반올림해 보도했습니다."),
+        ("relationship", "en", "Segye Ilbo rounds 47.8% to 48%"),
+        ("arrest_location", "en", "Reuters rounds 79.6% to 80%"),
+    ],
+)
+def test_every_outlets_rounding_is_noted_the_same_way(writer, intent, lang, note):
+    assert note in writer.answer(writer.data.intents[intent], lang).body
+
+
+@pytest.mark.parametrize(
+    ("intent", "caveat"),
+    [
+        ("cases", "leave out the testimony one interviewee later retracted"),
+        ("mss_responsibility", "the 54.9% is Yonhap's"),
+        ("mss_responsibility", "Only Segye Ilbo gives the number 30"),
+        ("upr", "KBS (2019) said every five years"),
+    ],
+)
+def test_the_fact_sheets_caveats_reach_the_answer_that_uses_the_figure(writer, intent, caveat):
+    assert caveat in writer.answer(writer.data.intents[intent], "en").body
+
+
+def test_the_korean_source_line_puts_the_report_on_its_own_line_and_no_semicolons_in_the_quote(writer):
+    intent = writer.data.intents["mss_responsibility"]
+    text = writer.answer(intent, "ko").text
+    assert "\n관련 자료: " in text and "보도:" not in text
+    assert ";" not in writer.quote(intent, "ko")
