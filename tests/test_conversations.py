@@ -54,7 +54,15 @@ def test_a_count_the_report_never_gives_is_not_confirmed(answerer):
 
 @pytest.mark.parametrize(
     ("message", "lang"),
-    [("hello", "en"), ("thanks!", "en"), ("what is this bot?", "en"), ("안녕하세요", "ko"), ("고마워요", "ko")],
+    [
+        ("hello", "en"),
+        ("thanks!", "en"),
+        ("what is this bot?", "en"),
+        ("안녕하세요", "ko"),
+        ("고마워요", "ko"),
+        ("감사합니다ㅎㅎ", "ko"),  # laughter typed onto the word
+        ("안녕하세요ㅋㅋ", "ko"),
+    ],
 )
 def test_small_talk_gets_a_short_reply_and_topics_not_a_decline(answerer, message, lang):
     reply = answerer.ask(message)

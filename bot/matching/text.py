@@ -89,8 +89,10 @@ def _clean(text: str) -> str:
     text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
     text = re.sub(r"(?<=[0-9a-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[0-9a-z])", " ", text)  # 113명, upr이, 대30
     text = re.sub(
-        r"(?<=[\uac00-\ud7a3])(?=[\u3131-\u318e])|(?<=[\u3131-\u318e])(?=[\uac00-\ud7a3])", " ", text
-    )  # 안녕ㅎㅎ
+        r"(?<=[\uac00-\ud7a3])(?=[\u1100-\u11ff\u3131-\u318e])|(?<=[\u1100-\u11ff\u3131-\u318e])(?=[\uac00-\ud7a3])",
+        " ",
+        text,
+    )  # 안녕ㅎㅎ (NFKC has already turned ㅎ into the conjoining ᄒ, so both ranges)
     text = text.replace("%", " % ")
     text = "".join(ch if ch.isalnum() or ch in "%." else " " for ch in text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
