@@ -60,6 +60,7 @@ class Reply:
     context: bool = False
     smalltalk: str | None = None  # the small talk answered (then intent is None)
     verdict: str | None = None  # exact | rounded | differs | not_in_report, for a question stating a figure
+    lead: str = ""  # the figure the answer leads with, as written in the body: Telegram shows it in bold
 
     @property
     def kind(self) -> str:
@@ -235,15 +236,16 @@ class Writer:
         self, intent: Intent, f: Finding, lang: str, question: str = "", confidence: int = 100
     ) -> Reply:
         """One category of a breakdown: its sentence, where it ranks, its share of all victims, its caveat."""
-        parts = [self.sentence(f, lang)]
         stat = self.data.stats.get((f.id, "share_of_base"))
-        size = len(self.data.categories(f.breakdown or ""))
-        if stat and stat.rank and size > 2:
-            rank = say(lang, "rank", rank=_ordinal(stat.rank, lang), size=size)
-            parts.append(say(lang, "largest") if stat.largest else rank)
         of_all = self.data.stats.get((f.id, "share_of_victims"))
         total = self.data.findings.get(TOTAL_FINDING)
-        if of_all and total:
+        lead = self._lead_within(f, lang) if of_all and total and stat and f.count is not None else None
+        parts = [lead or self.sentence(f, lang)]
+        siblings = self.data.categories(f.breakdown or "")
+        already = ("largest", "가장 많", "가장 큰")  # the finding's own sentence says so ("…, the largest group")
+        if stat and stat.rank and len(siblings) > 2 and not any(w in parts[0] for w in already):
+            parts.append(self._rank(f, stat.rank, stat.largest, siblings, lang))
+        if of_all and total and lead is None:
             parts.append(
                 say(lang, "of_all", share=_number(of_all.value), total=total.count, derived=say(lang, "derived"))
             )
@@ -258,6 +260,59 @@ class Writer:
         parts += self.caveats(used, lang)
         title = f"{intent.title[lang]}: {f.label[lang]}"
         return self._reply(question, lang, intent, confidence, " ".join(parts), used, title=title, category=f.category)
+
+    def _lead_within(self, f: Finding, lang: str) -> str:
+        """A category within a group, led by the count asked for, then both of its shares, in one sentence of
+        under about 30 words: "19 victims were detained in China: 19 of the 23 victims arrested abroad (82.6%)
+        and 16.8% of all 113 victims (both shares computed from the report's counts)."
+        """
+        stat = self.data.stats[(f.id, "share_of_base")]
+        of_all = self.data.stats[(f.id, "share_of_victims")]
+        total = self.data.findings[TOTAL_FINDING]
+        noun = f.base_label["en"].split()[0]
+        noun = noun[:-1] if f.count == 1 and noun.endswith("s") else noun  # "1 victim was arrested in Vietnam"
+        plain = f"{f.count}{f.counter}" if lang == "ko" else f"{f.count} {noun}"
+        if lang == "ko":
+            said = re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: plain + agree(plain, m["particle"]), f.text[lang])
+        else:
+            said = f.text[lang].replace("{fig}", plain)
+            said = said[0].upper() + said[1:]
+        share_base = _pct(f.percent if f.percent is not None else stat.value)
+        share_base = f"{f.count}{f.counter}({share_base})" if lang == "ko" else f"{f.count} ({share_base})"
+        label = f.base_label[lang]
+        within = say(
+            lang,
+            "lead_within",
+            share_base=share_base,
+            base=f.base,
+            base_label=label,
+            share_all=_number(of_all.value),
+            total=total.count,
+        )
+        derived = say(lang, "shares_both_derived" if f.percent is None else "share_all_derived")
+        if lang == "ko":
+            return f"{said} {within}({derived})."
+        head, semicolon, rest = said.rstrip(".").partition(";")  # "…in Vietnam: 1 (4.3%) of …; no source names…"
+        return f"{head}: {within} ({derived}){semicolon}{rest}."
+
+    def _rank(self, f: Finding, rank: int, largest: bool, siblings: list[Finding], lang: str) -> str:
+        """Where a category stands, in words a desk would print: "Only Kim Jong-il's era is larger", "중국 다음으로
+        많습니다", not "ranks 2nd of 3 published categories"."""
+        if largest:
+            title = self.data.breakdowns[f.breakdown].title[lang] if f.breakdown in self.data.breakdowns else ""
+            return say(lang, "largest", group=title)
+        if rank == 2:
+            above = next(
+                (
+                    s
+                    for s in siblings
+                    if (st := self.data.stats.get((s.id, "share_of_base"))) is not None and st.rank == 1
+                ),
+                None,
+            )
+            if above is not None:
+                return say(lang, "second", above=above.label[lang])
+        return say(lang, "rank", rank=_ordinal(rank, lang), size=len(siblings))
 
     def _split(self, members: list[Finding], lang: str) -> str:
         """A sub-breakdown in one sentence: 'Of them: A 17 (89.5%); B 1 (5.3%) (shares computed ...)'."""
@@ -286,6 +341,9 @@ class Writer:
         findings = [self.data.findings[i] for i in used]
         context = bool(findings) and all(f.is_context for f in findings)
         refs, prefix = self.source_line(findings, lang, context)
+        lead = next((fig for fig in (self.figure(f, lang) for f in findings[:1]) if fig in body), "")
+        if not lead and (count := re.match(r"\d+(?: [a-z]+|명)", body)):  # "19 victims were detained in China: …"
+            lead = count.group(0)
         return Reply(
             question,
             lang,
@@ -298,6 +356,7 @@ class Writer:
             tuple(used),
             category=category,
             context=context,
+            lead=lead,
         )
 
     def source_line(

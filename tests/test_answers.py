@@ -70,7 +70,7 @@ def test_context_answers_say_they_are_context(writer):
 def test_single_source_figures_name_their_outlet(writer):
     reply = writer.category_answer(writer.data.intents["arrest_location"], _f(writer, "arrested_vietnam"), "en")
     assert "The Korea Herald" in reply.text
-    assert "0.9% of all 113 victims (computed from the report's counts)" in reply.text
+    assert "0.9% of all 113 victims" in reply.text and "computed from the report's counts" in reply.text
 
 
 def test_html_escapes_data_text(writer):
@@ -271,3 +271,52 @@ def test_the_korean_source_line_puts_the_report_on_its_own_line_and_no_semicolon
     text = writer.answer(intent, "ko").text
     assert "\n관련 자료: " in text and "보도:" not in text
     assert ";" not in writer.quote(intent, "ko")
+
+
+@pytest.mark.parametrize(
+    ("category", "lang", "lead"),
+    [
+        (
+            "arrested_china",
+            "en",
+            "19 victims were detained in China: 19 (82.6%) of the 23 victims arrested abroad and 16.8% of all 113 "
+            "victims (both shares computed from the report's counts).",
+        ),
+        ("arrested_vietnam", "en", "1 victim was arrested in Vietnam: 1 (4.3%) of the 23 victims arrested abroad"),
+        (
+            "arrested_china",
+            "ko",
+            "19명은 중국에서 붙잡혔습니다. 해외 체포자 23명 중 19명(82.6%), 전체 피해자 113명 중 16.8%입니다",
+        ),
+    ],
+)
+def test_a_category_within_a_group_opens_with_the_count_asked_for_and_both_shares(writer, category, lang, lead):
+    """ "How many were arrested in China?" opens with the count, then its share of those arrested abroad and of
+    all victims, in one sentence short enough to paste."""
+    reply = writer.category_answer(writer.data.intents["arrest_location"], _f(writer, category), lang)
+    assert reply.body.startswith(lead)
+    first = re.split(r"(?<=[.!?])\s", reply.body)[0]
+    assert len(first.split()) <= 35  # "about 30 words"
+
+
+def test_ranks_read_as_a_desk_would_print_them_not_as_meta_language(writer):
+    era = writer.data.intents["era"]
+    kju_en = writer.category_answer(era, _f(writer, "era_kim_jong_un"), "en").body
+    kju_ko = writer.category_answer(era, _f(writer, "era_kim_jong_un"), "ko").body
+    assert "second only to" in kju_en and "published categories" not in kju_en
+    assert "다음으로 많습니다" in kju_ko and "범주 가운데" not in kju_ko
+
+
+@pytest.mark.parametrize(
+    ("intent", "category", "lang", "bold"),
+    [
+        ("mss_responsibility", None, "en", "<b>92 of 113 victims (81.4%)</b>"),
+        ("arrest_location", "arrested_china", "en", "<b>19 victims</b> were detained in China"),
+        ("sex", "sex_female", "ko", "<b>113명 중 47명(41.6%)</b>"),
+    ],
+)
+def test_telegram_shows_the_figure_asked_for_in_bold(writer, intent, category, lang, bold):
+    topic = writer.data.intents[intent]
+    reply = writer.category_answer(topic, _f(writer, category), lang) if category else writer.answer(topic, lang)
+    html_text = render.reply_html(reply)
+    assert bold in html_text and html_text.count("<b>") == 2  # the title and the figure, nothing else

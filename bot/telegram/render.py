@@ -64,7 +64,11 @@ def links(refs: Iterable[SourceRef], lang: str) -> str:
 def reply_html(reply: Reply) -> str:
     """An answer in Telegram's HTML: title bold, outlets as links, every text escaped."""
     parts = [f"<b>{html.escape(reply.title)}</b>"] if reply.title else []
-    parts.append(html.escape(reply.body))
+    body = html.escape(reply.body)
+    if reply.lead:  # the figure asked for, in bold, so it can be found at a glance
+        lead = html.escape(reply.lead)
+        body = body.replace(lead, f"<b>{lead}</b>", 1)
+    parts.append(body)
     if reply.sources:
         parts.append(f"<i>{html.escape(reply.source_prefix)}</i> {links(reply.sources, reply.lang)}".strip())
     return "\n\n".join(parts)
