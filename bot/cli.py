@@ -226,16 +226,20 @@ def tune_command(folds: int, write: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--username", envvar="TELEGRAM_BOT_USERNAME", default=None, help="The bot's @username [env TELEGRAM_BOT_USERNAME]."
-)
+@click.option("--username", default=None, help="The bot's username, nowhere_report_bot [env TELEGRAM_BOT_USERNAME].")
 def links(username: str | None) -> None:
     """Print each topic's deep link (t.me/<bot>?start=<topic>) for campaign posts.
 
     Example: nkbot links --username nowhere_report_bot
     """
-    answerer = _answerer(_settings())
-    name = (username or "your_bot").lstrip("@")
+    settings = _settings()
+    try:
+        name = config.bot_username(
+            username or settings.bot_username, "--username" if username else "TELEGRAM_BOT_USERNAME"
+        )
+    except ConfigError as exc:
+        raise Failure(str(exc), 2) from None
+    answerer = _answerer(settings)
     for topic in answerer.topics("en"):
         click.echo(f"{topic.id:22} https://t.me/{name}?start={topic.id}  {topic.title}")
 
@@ -346,6 +350,8 @@ def run() -> None:
         settings.require_token()
     except ConfigError as exc:
         raise Failure(str(exc), 2) from None
+    for warning in settings.warnings():
+        click.echo(f"warning: {warning}", err=True)
     from .telegram.app import run_bot
     from .unanswered import UnansweredLog
 

@@ -194,3 +194,19 @@ def test_json_conversation_reads_follow_ups_against_the_answer_before(built_env)
     assert "Russia" in got[1]["answer"] and got[3]["lang"] == "ko" and "러시아" in got[3]["answer"]
     alone = run("ask", "--json", "-", stdin=lines, env=built_env)  # without --conversation, each stands alone
     assert [json.loads(line)["kind"] for line in alone.stdout.splitlines()][2] == "decline"
+
+
+def test_links_without_a_username_asks_for_one_and_exits_non_zero(built_env):
+    result = run("links", env=built_env)
+    assert result.returncode == 2
+    assert "--username" in result.stderr and "TELEGRAM_BOT_USERNAME" in result.stderr
+    assert "your_bot" not in result.stdout and "t.me" not in result.stdout
+    from_env = run("links", env={**built_env, "TELEGRAM_BOT_USERNAME": "nowhere_report_bot"})
+    assert from_env.returncode == 0 and "https://t.me/nowhere_report_bot?start=overview" in from_env.stdout
+
+
+@pytest.mark.parametrize("name", ["abot", "nowhere_report", "nowhere-report-bot", "a" * 30 + "bot", "t.me/x_bot"])
+def test_links_refuses_a_name_telegram_would_not_give_a_bot(built_env, name):
+    result = run("links", "--username", name, env=built_env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"--username {name!r} is not a bot username" in result.stderr
