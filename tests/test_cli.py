@@ -210,3 +210,20 @@ def test_links_refuses_a_name_telegram_would_not_give_a_bot(built_env, name):
     result = run("links", "--username", name, env=built_env)
     assert result.returncode == 2 and result.stdout == ""
     assert f"--username {name!r} is not a bot username" in result.stderr
+
+
+def test_check_names_the_invalid_data_file_and_entry_instead_of_the_database(tmp_path):
+    data = copy_data(tmp_path)
+    env = {"NKBOT_DATA_DIR": str(data), "NKBOT_DB": str(tmp_path / "report.db")}
+    assert run("build", env=env).returncode == 0
+    path = data / "findings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("sources: [KH]\n", "sources: [KHX]\n", 1), encoding="utf-8"
+    )
+    result = run("check", env=env)
+    assert result.returncode == 1
+    assert f"data is not valid: {path}: entry '" in result.stdout and "unknown source id 'KHX'" in result.stdout
+    assert "cannot open the database" not in result.stdout and "brings it up to date" not in result.stdout
+    (tmp_path / "report.db").unlink()
+    missing = run("check", env=env)
+    assert missing.returncode == 1 and "unknown source id 'KHX'" in missing.stdout
