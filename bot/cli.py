@@ -122,30 +122,35 @@ def ask(question: str, as_json: bool, conversation: bool, lang: str | None) -> N
     out.flush()
 
 
+QUIT_WORDS = frozenset({"quit", "exit", "q", ":q", "/quit", "/exit", "종료", "나가기", "/종료"})
+TOPIC_WORDS = {"topics": "en", "/topics": "en", "주제": "ko", "/주제": "ko", "주제 목록": "ko"}  # and their language
+
+
 @main.command()
 @lang_option("Answer language (default: each question's).")
 def chat(lang: str | None) -> None:
-    """Ask questions interactively in the console (Ctrl-D or 'quit' to leave); follow-ups read the answer before.
+    """Ask questions interactively in the console (Ctrl-D, 'quit' or '종료' to leave); follow-ups read the answer
+    before; 'topics' or '주제' lists the topics.
 
-    Example: nkbot chat
+    Example: nkbot chat --lang ko
     """
     from .conversation import Conversation
+    from .wording import say
 
     answerer = _answerer(_settings())
     context = Conversation()
-    click.echo(
-        "Ask about TJWG's report on North Korea's enforced disappearances. 'topics' lists topics; 'quit' leaves."
-    )
+    click.echo(say(lang or "en", "chat_banner"))
     while True:
         try:
             question = input("> ")
         except (EOFError, KeyboardInterrupt):
             click.echo()
             return
-        if question.strip().lower() in {"quit", "exit", ":q"}:
+        command = " ".join(question.split()).lower()
+        if command in QUIT_WORDS:
             return
-        if question.strip().lower() in {"topics", "/topics"}:
-            for topic in answerer.topics(lang or "en"):
+        if command in TOPIC_WORDS:
+            for topic in answerer.topics(lang or TOPIC_WORDS[command]):
                 click.echo(f"  {topic.id:22} {topic.title}")
             continue
         click.echo(answerer.ask(question, lang, context).text + "\n")
