@@ -188,3 +188,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         unanswered_log=Path(unanswered) if unanswered else None,
         log_level=log_level,
     )
+
+
+if __name__ == "__main__":  # python -m bot.config: the README's Settings table
+    print(settings_table())
