@@ -101,7 +101,7 @@ class Answerer:
     ) -> tuple[Match, Reply]:
         """`ask`, with the matcher's decision behind the reply (why it declined: `nkbot eval` reports it)."""
         self.refresh()
-        question = question or ""
+        question = (question or "").strip()  # the question as read: "   " is as empty as ""
         now = time.monotonic()  # the clock Conversation uses
         previous = conversation.recent(now) if conversation else None
         switch = asks_language(question)
@@ -111,7 +111,8 @@ class Answerer:
         if switch is not None and LANGUAGE_TALK in self.data.smalltalk:  # nothing said yet: the greeting in it
             said = Match(switch, None, 100, declined="smalltalk", smalltalk=LANGUAGE_TALK)
             return said, self.writer.smalltalk(question, switch, LANGUAGE_TALK, 100)
-        match = self._read(question, previous)
+        named = self.named_topic(question)  # a topic as `topics` lists it, by id or title: that topic, not a search
+        match = Match(detect_language(question), named, 100) if named else self._read(question, previous)
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
         if reply.kind == "answer" or match.declined in {"low_confidence", "ambiguous"}:
             reply = self._each_part(question, match.lang, reply.lang, now) or reply
@@ -222,6 +223,19 @@ class Answerer:
         if intent is None:
             return None
         return self.writer.answer(intent, lang if lang in LANGS else "en", "", 100)
+
+    def named_topic(self, text: str) -> str | None:
+        """The topic `text` names exactly, as `topics` lists it: its id ("china_arrests") or its title in either
+        language ("Arrests in China", "중국 내 체포"), in any case and spacing; None for anything else."""
+        key = " ".join(text.split()).casefold()
+        if not key:
+            return None
+        if key.replace(" ", "_") in self.data.intents:
+            return key.replace(" ", "_")
+        for intent in self.data.intents.values():
+            if key in {" ".join(t.split()).casefold() for t in intent.title.values()}:
+                return intent.id
+        return None
 
     def resolve_topic(self, argument: str, menu: str) -> Reply:
         """What a command's argument is about (/chart, /quote): a topic id, answered in the menu language, else

@@ -8,6 +8,7 @@ from . import build, store
 from .answerer import Answerer
 from .config import Settings
 from .models import LANGS, TOTAL_FINDING, Dataset, Finding
+from .sources import DataError
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 EXAMPLES_REACHED = 0.97  # of all examples: below this the matcher or the data is broken, not merely unsure
@@ -104,10 +105,26 @@ def example_failures(answerer: Answerer, misroutes: dict[tuple[str, str], list[s
     return failures
 
 
+def data_problem(settings: Settings) -> str | None:
+    """What is wrong with data/ as the next `nkbot build` would read it, naming the file and the entry; None
+    when it is valid (or absent: then the database alone is what is served)."""
+    if not settings.data_dir.exists():
+        return None
+    try:
+        build.compile_data(settings.data_dir)
+    except DataError as exc:
+        entry = f"entry '{exc.entry}': " if exc.entry else ""
+        return f"data is not valid: {settings.data_dir / exc.file}: {entry}{exc.problem}"
+    return None
+
+
 def run_checks(settings: Settings) -> tuple[bool, str]:
     """All checks; (ok, one-line summary followed by any problems, one a line)."""
     # The database as it is: a health check reports what it finds, and never rebuilds (that is `nkbot build`).
     if not settings.db_path.exists():
+        problem = data_problem(settings)
+        if problem:  # `nkbot build` would refuse: say why, rather than send the user to it
+            return False, f"FAIL: no database at {settings.db_path}, and {problem}"
         return False, f"FAIL: no database at {settings.db_path}: build it with `nkbot build`"
     try:
         integrity = store.integrity_check(settings.db_path)
@@ -118,6 +135,10 @@ def run_checks(settings: Settings) -> tuple[bool, str]:
     try:
         stale = settings.data_dir.exists() and not build.is_fresh(settings.data_dir, settings.db_path)
     except Exception:  # unreadable data/: the database is what is served, and it was checked above
+        stale = False
+    problem = data_problem(settings) if stale else None  # fresh: data/ is what the database was built from
+    if problem:  # the next build, or the next start of a stale database, refuses it
+        problems.append(f"{problem} (the database still holds the last good build)")
         stale = False
     if settings.token:
         try:

@@ -122,30 +122,35 @@ def ask(question: str, as_json: bool, conversation: bool, lang: str | None) -> N
     out.flush()
 
 
+QUIT_WORDS = frozenset({"quit", "exit", "q", ":q", "/quit", "/exit", "종료", "나가기", "/종료"})
+TOPIC_WORDS = {"topics": "en", "/topics": "en", "주제": "ko", "/주제": "ko", "주제 목록": "ko"}  # and their language
+
+
 @main.command()
 @lang_option("Answer language (default: each question's).")
 def chat(lang: str | None) -> None:
-    """Ask questions interactively in the console (Ctrl-D or 'quit' to leave); follow-ups read the answer before.
+    """Ask questions interactively in the console (Ctrl-D, 'quit' or '종료' to leave); follow-ups read the answer
+    before; 'topics' or '주제' lists the topics.
 
-    Example: nkbot chat
+    Example: nkbot chat --lang ko
     """
     from .conversation import Conversation
+    from .wording import say
 
     answerer = _answerer(_settings())
     context = Conversation()
-    click.echo(
-        "Ask about TJWG's report on North Korea's enforced disappearances. 'topics' lists topics; 'quit' leaves."
-    )
+    click.echo(say(lang or "en", "chat_banner"))
     while True:
         try:
             question = input("> ")
         except (EOFError, KeyboardInterrupt):
             click.echo()
             return
-        if question.strip().lower() in {"quit", "exit", ":q"}:
+        command = " ".join(question.split()).lower()
+        if command in QUIT_WORDS:
             return
-        if question.strip().lower() in {"topics", "/topics"}:
-            for topic in answerer.topics(lang or "en"):
+        if command in TOPIC_WORDS:
+            for topic in answerer.topics(lang or TOPIC_WORDS[command]):
                 click.echo(f"  {topic.id:22} {topic.title}")
             continue
         click.echo(answerer.ask(question, lang, context).text + "\n")
@@ -226,16 +231,20 @@ def tune_command(folds: int, write: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--username", envvar="TELEGRAM_BOT_USERNAME", default=None, help="The bot's @username [env TELEGRAM_BOT_USERNAME]."
-)
+@click.option("--username", default=None, help="The bot's username, nowhere_report_bot [env TELEGRAM_BOT_USERNAME].")
 def links(username: str | None) -> None:
     """Print each topic's deep link (t.me/<bot>?start=<topic>) for campaign posts.
 
     Example: nkbot links --username nowhere_report_bot
     """
-    answerer = _answerer(_settings())
-    name = (username or "your_bot").lstrip("@")
+    settings = _settings()
+    try:
+        name = config.bot_username(
+            username or settings.bot_username, "--username" if username else "TELEGRAM_BOT_USERNAME"
+        )
+    except ConfigError as exc:
+        raise Failure(str(exc), 2) from None
+    answerer = _answerer(settings)
     for topic in answerer.topics("en"):
         click.echo(f"{topic.id:22} https://t.me/{name}?start={topic.id}  {topic.title}")
 
@@ -346,6 +355,8 @@ def run() -> None:
         settings.require_token()
     except ConfigError as exc:
         raise Failure(str(exc), 2) from None
+    for warning in settings.warnings():
+        click.echo(f"warning: {warning}", err=True)
     from .telegram.app import run_bot
     from .unanswered import UnansweredLog
 

@@ -112,6 +112,8 @@ WORDS: dict[str, dict[str, str]] = {
         "button_chart": "📊 Chart",
         "button_quote": "❝ Quote",
         "report_link_label": "TJWG's page on the report",
+        "chat_banner": "Ask about TJWG's report on North Korea's enforced disappearances, in English or Korean. "
+        "'topics' lists the topics; 'quit' (or Ctrl-D) leaves.",
     },
     "ko": {
         "source": "출처",
@@ -207,6 +209,8 @@ WORDS: dict[str, dict[str, str]] = {
         "button_chart": "📊 차트",
         "button_quote": "❝ 인용",
         "report_link_label": "TJWG 보고서 페이지",
+        "chat_banner": "북한 강제실종에 관한 TJWG 보고서에 대해 한국어나 영어로 질문하세요. "
+        "'주제'를 입력하면 주제 목록이, '종료'(또는 Ctrl-D)를 입력하면 끝납니다.",
     },
 }
 

@@ -194,3 +194,81 @@ def test_json_conversation_reads_follow_ups_against_the_answer_before(built_env)
     assert "Russia" in got[1]["answer"] and got[3]["lang"] == "ko" and "러시아" in got[3]["answer"]
     alone = run("ask", "--json", "-", stdin=lines, env=built_env)  # without --conversation, each stands alone
     assert [json.loads(line)["kind"] for line in alone.stdout.splitlines()][2] == "decline"
+
+
+def test_ask_lang_chooses_the_answer_language_not_how_the_question_is_read(built_env):
+    english = json.loads(run("ask", "--json", "--lang", "ko", "How many victims were there?", env=built_env).stdout)
+    assert (english["kind"], english["intent"], english["lang"]) == ("answer", "cases", "ko")
+    assert "113명" in english["answer"] and english["confidence"] > 0
+    korean = json.loads(run("ask", "--json", "--lang", "en", "연좌제", env=built_env).stdout)
+    assert (korean["kind"], korean["intent"], korean["lang"]) == ("answer", "reasons", "en")
+    assert "guilt by association" in korean["answer"]
+    chat = run("chat", "--lang", "ko", stdin="How many victims were there?\n", env=built_env)
+    assert "113명" in chat.stdout and "찾지 못했습니다" not in chat.stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang"),
+    [("china_arrests", "en"), ("Arrests in China", "en"), ("arrests in china", "en"), ("중국 내 체포", "ko")],
+)
+def test_ask_a_topic_as_topics_lists_it_answers_that_topic(built_env, typed, lang):
+    listed = run("chat", stdin="topics\n", env=built_env).stdout
+    assert "china_arrests" in listed and "Arrests in China" in listed
+    obj = json.loads(run("ask", "--json", typed, env=built_env).stdout)
+    assert (obj["intent"], obj["lang"]) == ("china_arrests", lang)
+
+
+def test_links_without_a_username_asks_for_one_and_exits_non_zero(built_env):
+    result = run("links", env=built_env)
+    assert result.returncode == 2
+    assert "--username" in result.stderr and "TELEGRAM_BOT_USERNAME" in result.stderr
+    assert "your_bot" not in result.stdout and "t.me" not in result.stdout
+    from_env = run("links", env={**built_env, "TELEGRAM_BOT_USERNAME": "nowhere_report_bot"})
+    assert from_env.returncode == 0 and "https://t.me/nowhere_report_bot?start=overview" in from_env.stdout
+
+
+@pytest.mark.parametrize("name", ["abot", "nowhere_report", "nowhere-report-bot", "a" * 30 + "bot", "t.me/x_bot"])
+def test_links_refuses_a_name_telegram_would_not_give_a_bot(built_env, name):
+    result = run("links", "--username", name, env=built_env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"--username {name!r} is not a bot username" in result.stderr
+
+
+def test_chat_under_lang_ko_greets_in_korean_and_knows_korean_commands(built_env):
+    result = run("chat", "--lang", "ko", stdin="주제\n종료\nmss\n", env=built_env)
+    assert result.returncode == 0
+    banner = result.stdout.splitlines()[0]
+    assert "질문하세요" in banner and "'주제'" in banner and "'종료'" in banner and "Ask about" not in banner
+    assert "중국 내 체포" in result.stdout  # the topics, by their Korean titles
+    assert "113명 중 92명" not in result.stdout  # 종료 left before the last line was asked
+    english = run("chat", stdin="주제\n", env=built_env).stdout
+    assert english.startswith("Ask about") and "중국 내 체포" in english and "찾지 못했습니다" not in english
+
+
+@pytest.mark.parametrize("leave", ["q", "/quit", "quit", "종료", "Q"])
+def test_chat_understands_the_usual_ways_to_leave(built_env, leave):
+    result = run("chat", stdin=f"{leave}\nmss\n", env=built_env)
+    assert result.returncode == 0
+    assert "92 of 113" not in result.stdout and "couldn't find" not in result.stdout
+
+
+def test_ask_json_question_is_the_question_as_read_without_surrounding_spaces(built_env):
+    result = run("ask", "--json", "-", stdin="\n   \n  mss  \n", env=built_env)
+    assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["", "", "mss"]
+
+
+def test_check_names_the_invalid_data_file_and_entry_instead_of_the_database(tmp_path):
+    data = copy_data(tmp_path)
+    env = {"NKBOT_DATA_DIR": str(data), "NKBOT_DB": str(tmp_path / "report.db")}
+    assert run("build", env=env).returncode == 0
+    path = data / "findings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("sources: [KH]\n", "sources: [KHX]\n", 1), encoding="utf-8"
+    )
+    result = run("check", env=env)
+    assert result.returncode == 1
+    assert f"data is not valid: {path}: entry '" in result.stdout and "unknown source id 'KHX'" in result.stdout
+    assert "cannot open the database" not in result.stdout and "brings it up to date" not in result.stdout
+    (tmp_path / "report.db").unlink()
+    missing = run("check", env=env)
+    assert missing.returncode == 1 and "unknown source id 'KHX'" in missing.stdout

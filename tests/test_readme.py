@@ -48,15 +48,48 @@ def test_readme_has_two_setup_commands_and_ci_runs_the_test_one():
     assert run_tests in ci.splitlines()
 
 
-def test_every_command_is_documented_in_the_readme():
+def test_every_command_is_documented_in_docs_commands_which_the_readme_links():
+    commands = (PROJECT / "docs" / "COMMANDS.md").read_text(encoding="utf-8")
     for name in main.commands:
-        assert f"nkbot {name}" in README, name
+        assert f"`nkbot {name}" in commands, name
+    assert "(docs/COMMANDS.md)" in README
 
 
-def test_every_setting_is_documented_in_the_readme():
+def _tables(text: str) -> list[str]:
+    return re.findall(r"(?:^\|.*\|\n)+", text, re.M)
+
+
+def test_the_readme_has_one_settings_table_and_it_is_the_one_in_the_code():
+    from bot import config
+
+    settings = [t for t in _tables(README) if "`NKBOT_DB`" in t or "`TELEGRAM_BOT_TOKEN`" in t]
+    assert settings == [config.settings_table() + "\n"], "paste `python -m bot.config` into the README's Settings"
+    section = README.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    assert config.settings_table() in section
+
+
+def test_the_settings_definition_is_what_from_env_reads():
     import inspect
 
     from bot import config
 
-    for variable in set(re.findall(r'env\.get\("([A-Z_]+)"\)', inspect.getsource(config.from_env))):
-        assert f"`{variable}`" in README, variable
+    read = set(re.findall(r'env\.get\("([A-Z_]+)"\)', inspect.getsource(config.from_env)))
+    assert read == {s.variable for s in config.SETTINGS}
+
+
+def test_the_readme_links_the_report_itself():
+    import yaml
+
+    report = yaml.safe_load((PROJECT / "data" / "report.yaml").read_text(encoding="utf-8"))
+    sources = yaml.safe_load((PROJECT / "data" / "sources.yaml").read_text(encoding="utf-8"))
+    reliefweb = next(s["url"] for s in sources if s["id"] == "RW")
+    intro = README.split("\n## ", 1)[0]
+    assert f"({report['url']})" in intro and f"({reliefweb})" in intro
+
+
+def test_the_readme_is_what_a_user_needs_and_the_internals_live_in_docs():
+    headings = re.findall(r"^## (.+)$", README, re.M)
+    for needed in ("Example", "Set up", "On Telegram", "Settings", "Deploy and operate"):
+        assert needed in headings
+    assert "| module | job |" not in README and "Matcher quality" not in README and "| command |" not in README
+    assert len(README.split()) < 2000, len(README.split())

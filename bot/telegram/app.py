@@ -491,7 +491,9 @@ def run_bot(settings: Settings, answerer: Answerer, network: Network = PRODUCTIO
             logger.info("polling mode: asking %s for updates", settings.base_url)
             application.run_polling(timeout=network.long_poll, **polling_options(), **signals)
     except InvalidToken:
-        logger.error("the Bot API at %s rejected TELEGRAM_BOT_TOKEN: check it with @BotFather", settings.base_url)
+        logger.error(
+            "the Bot API at %s rejected %s: check it with @BotFather", settings.base_url, settings.token_source
+        )
         raise SystemExit(2) from None
     except NetworkError as exc:
         logger.error("cannot reach the Bot API at %s: %s", settings.base_url, exc)
