@@ -26,6 +26,7 @@ import latency
 import peers
 import pipeline
 import startup
+import workers
 from common import ROOT, built_database, labelled, machine, ms, table
 
 from bot.answerer import Answerer
@@ -43,6 +44,7 @@ def speed_report(args: argparse.Namespace, answerer: Answerer, db_path: Path) ->
     runs = pipeline.run(
         answerer, db_path, questions, n=500 if args.quick else 2000, chats=500, runs=1 if args.quick else 3
     )
+    scaled = workers.run(db_path, questions, n=500 if args.quick else 2000, chats=500, runs=1 if args.quick else 3)
     cold = startup.cold_start(db_path, runs=3 if args.quick else 7)
     rss = startup.answerer_rss(db_path, questions, Path(tempfile.mkdtemp(prefix="nkbot-rss-")))
     labelled_p99 = by_name["Matcher.match, labelled questions"].p99 * 1000
@@ -89,6 +91,8 @@ def speed_report(args: argparse.Namespace, answerer: Answerer, db_path: Path) ->
         f"The real Application polls the test suite's fake Bot API over HTTP on 127.0.0.1, its rate limiter swapped"
         f" out through `build_application(rate_limiter=…)`; runs alternate with the baseline. Median ratio bot/"
         f"baseline: {_ratio(bot_rates, canned)}.",
+        "",
+        *workers.section(scaled),
         "",
         "## Cold start",
         "",

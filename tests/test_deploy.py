@@ -32,6 +32,12 @@ SECRET_PATH = "/run/secrets/telegram_bot_token"
 HEALTHCHECK = ["CMD", "nkbot", "check"]
 
 
+def compose_variables() -> set[str]:
+    """Every variable the compose files interpolate (`${NAME}`, `${NAME:-default}`, `${NAME:?message}`)."""
+    text = "\n".join((DEPLOY / name).read_text(encoding="utf-8") for name in COMPOSE_FILES)
+    return set(re.findall(r"\$\{([A-Z0-9_]+)", text))
+
+
 def settings_read_by_config() -> list[str]:
     """Every environment variable bot/config.py's from_env reads."""
     names = re.findall(r"""env\.get\(\s*["']([A-Z0-9_]+)["']""", inspect.getsource(config.from_env))
@@ -272,6 +278,20 @@ def test_compose_webhook_runs_behind_caddy_on_an_internal_port():
     assert environment(caddy)["NKBOT_WEBHOOK_PATH"] == env["NKBOT_WEBHOOK_PATH"]
 
 
+def test_compose_webhook_runs_n_workers_sharing_one_secret():
+    """NKBOT_WORKERS (or --scale nkbot=N) identical workers: each registers the webhook at start, so all must
+    accept the same secret; the random default per start would leave only the last one started answering."""
+    doc = yaml.safe_load((DEPLOY / "compose.webhook.yaml").read_text(encoding="utf-8"))
+    bot = doc["services"]["nkbot"]
+    assert re.fullmatch(r"\$\{NKBOT_WORKERS:-[1-9]\d*\}", str(bot["deploy"]["replicas"]))
+    secret = environment(bot)["NKBOT_WEBHOOK_SECRET"]
+    assert secret.startswith("${NKBOT_WEBHOOK_SECRET:?"), "compose refuses to start workers without one secret"
+    assert "container_name" not in bot and "ports" not in bot, "either would stop Compose from running several"
+    assert bot.get("init") is True, "SIGTERM reaches the bot, which answers what it confirmed, then exits"
+    assert re.fullmatch(r"\d+s", bot["stop_grace_period"]) and int(bot["stop_grace_period"][:-1]) >= 200
+    assert environment(doc["services"]["caddy"])["NKBOT_WEBHOOK_PATH"] == environment(bot)["NKBOT_WEBHOOK_PATH"]
+
+
 def compose_v2() -> list[str] | None:
     """A Compose v2 command (`docker compose` or a v2 `docker-compose`), if one is installed."""
     candidates = [["docker", "compose"], ["docker-compose"], [str(Path(sys.executable).parent / "docker-compose")]]
@@ -302,7 +322,8 @@ def test_compose_files_pass_compose_config_where_compose_is_installed(tmp_path):
     work.mkdir()
     for name in [*COMPOSE_FILES, "Caddyfile"]:
         shutil.copy(DEPLOY / name, work / name)
-    (work / ".env").write_text("NKBOT_WEBHOOK_URL=https://bot.example.org\n", encoding="utf-8")
+    env_file = "NKBOT_WEBHOOK_URL=https://bot.example.org\nNKBOT_WEBHOOK_SECRET=one-secret_0123\nNKBOT_WORKERS=3\n"
+    (work / ".env").write_text(env_file, encoding="utf-8")
     (work / "secrets").mkdir()
     (work / "secrets" / "telegram_bot_token").write_text("123:not-a-token\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NKBOT_", "TELEGRAM_", "COMPOSE_"))}
@@ -318,18 +339,30 @@ def test_compose_files_pass_compose_config_where_compose_is_installed(tmp_path):
         assert result.returncode == 0, result.stderr
         resolved = json.loads(result.stdout)
         assert resolved["services"]["nkbot"]["restart"] == "unless-stopped"
+        if name == "compose.webhook.yaml":
+            assert resolved["services"]["nkbot"]["deploy"]["replicas"] == 3
+            assert resolved["services"]["nkbot"]["environment"]["NKBOT_WEBHOOK_SECRET"] == "one-secret_0123"
 
 
 # --- Caddyfile ---------------------------------------------------------------------------------------
 
 
-def test_caddyfile_proxies_only_the_webhook_path_to_the_bots_internal_port():
+def test_caddyfile_proxies_only_the_webhook_path_to_every_worker_on_its_internal_port():
     text = CADDYFILE.read_text(encoding="utf-8")
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     assert lines[0] == "{$NKBOT_WEBHOOK_URL} {", "the site address is the webhook's public base URL"
     default_path = config.Settings().webhook_path
     assert f"handle /{{$NKBOT_WEBHOOK_PATH:{default_path}}} {{" in lines
-    assert "reverse_proxy nkbot:8443" in lines
+    # Every worker: the compose service's name, looked up for all its addresses, on the port the bot listens on.
+    compose = yaml.safe_load((DEPLOY / "compose.webhook.yaml").read_text(encoding="utf-8"))
+    port = environment(compose["services"]["nkbot"])["NKBOT_WEBHOOK_PORT"]
+    assert f"dynamic a nkbot {port} {{" in lines and "reverse_proxy {" in lines
+    assert not any(re.match(r"reverse_proxy \S+:\d+", line) for line in lines), "one fixed upstream: one worker"
+    # A worker that is stopping or restarting is skipped, not answered with an error Telegram must retry.
+    try_duration = next(line.split()[1] for line in lines if line.startswith("lb_try_duration "))
+    assert re.fullmatch(r"\d+s", try_duration) and int(try_duration[:-1]) >= 1
+    assert not any(line.startswith("lb_retry_match") for line in lines), "a POST once sent must not reach two workers"
+    assert any(line.startswith("fail_duration ") for line in lines), "no active health checks on dynamic upstreams"
     assert "respond 404" in lines
     assert text.count("{") == text.count("}")
     caddy = shutil.which("caddy")
@@ -345,8 +378,9 @@ def test_caddyfile_proxies_only_the_webhook_path_to_the_bots_internal_port():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    adapted = result.stdout
-    assert '"dial":"nkbot:8443"' in adapted.replace(" ", "")
+    adapted = result.stdout.replace(" ", "")
+    assert '"dynamic_upstreams":{"name":"nkbot","port":"8443"' in adapted
+    assert '"try_duration":' in adapted and '"fail_duration":' in adapted
     assert '"/telegram"' in adapted and '"bot.example.org"' in adapted
 
 
@@ -436,8 +470,10 @@ def test_env_example_lists_every_setting_and_no_other():
     missing = [name for name in settings_read_by_config() if name not in names]
     assert not missing, f"deploy/.env.example lacks {missing}"
     code = "\n".join(path.read_text(encoding="utf-8") for path in (PROJECT / "bot").glob("*.py"))
-    stale = sorted(name for name in names if name not in code)
-    assert not stale, f"deploy/.env.example lists settings the code no longer reads: {stale}"
+    stale = sorted(name for name in names if name not in code and name not in compose_variables())
+    assert not stale, f"deploy/.env.example lists settings neither the code nor compose reads: {stale}"
+    undocumented = sorted(compose_variables() - names)
+    assert not undocumented, f"the compose files read {undocumented}, which deploy/.env.example does not list"
 
 
 def test_env_example_holds_no_secret():
@@ -470,6 +506,7 @@ def test_deploy_readme_covers_operating_the_bot():
     for phrase in ["compose.yaml", "compose.webhook.yaml", "Caddyfile", "nkbot.service", "SIGHUP", "/lang"]:
         assert phrase in text
     assert "may not stick" in text, "say plainly what several replicas mean for /lang"
+    assert "NKBOT_WORKERS" in text and "at least once" in text, "how many workers, and what a redelivery means"
     for name in ["Dockerfile", "compose.yaml", "compose.webhook.yaml", "Caddyfile", "nkbot.service", ".env.example"]:
         assert (DEPLOY / name).is_file(), name
 

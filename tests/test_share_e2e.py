@@ -61,7 +61,7 @@ async def test_a_breakdown_answer_gets_chart_and_quote_and_the_chart_is_uploaded
     assert "Sex of victims" in text_of(answer)
     assert [(b["text"], b["callback_data"]) for b in buttons(answer)] == [
         ("📊 Chart", "c:en:sex"),
-        ("❝ Quote", "q:en:sex"),
+        ("❝ Quote", "q:en:sex:female"),  # the category answered, for a reply to it
     ]
 
     mark = len(fake_bot_api.calls)
@@ -108,7 +108,7 @@ async def test_korean_answers_get_korean_buttons_and_a_topic_button_answer_has_t
     answer = await fake_bot_api.wait_for("sendMessage")
     assert [(b["text"], b["callback_data"]) for b in buttons(answer)] == [
         ("📊 차트", "c:ko:reason"),
-        ("❝ 인용", "q:ko:reasons"),
+        ("❝ 인용", "q:ko:reasons:guilt_by_association"),
     ]
     mark = len(fake_bot_api.calls)
     fake_bot_api.message("/topics")
@@ -226,6 +226,20 @@ async def test_quote_button_and_command_send_the_plain_citation(
     fake_bot_api.message("/quote mss_responsibility")
     command = await fake_bot_api.wait_for("sendMessage", since=mark)
     assert text_of(command) == text_of(pressed)
+
+
+async def test_a_category_answer_names_its_category_in_the_quote_button_which_still_quotes_the_topic(
+    bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
+    fake_bot_api.message("how many were arrested in China?")
+    answer = await fake_bot_api.wait_for("sendMessage")
+    quote = [b["callback_data"] for b in buttons(answer) if b["callback_data"].startswith("q:")]
+    assert quote == ["q:en:arrest_location:china"]  # what a reply to this answer is read against, on any worker
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.callback(answer.result, quote[0])
+    pressed = await fake_bot_api.wait_for("sendMessage", since=mark)
+    assert html.unescape(text_of(pressed)) == telegram_answerer.quote("arrest_location", "en")
 
 
 async def test_korean_quote(bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer) -> None:

@@ -18,6 +18,7 @@ from telegram.ext import filters
 from ..answerer import answer_language
 from ..answers import Reply
 from ..charts import chart_for, chart_ids
+from ..conversation import Conversation
 from ..wording import INLINE_BUTTON, say
 from . import render
 from .context import Context, menu_lang
@@ -86,12 +87,24 @@ async def answer(message: Message, question: str, update: Update, context: Conte
     replied = message.reply_to_message
     conversation = None
     if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
-        conversation = conversations.peek((chat, replied.message_id))
+        conversation = conversations.peek((chat, replied.message_id)) or carried(replied)
     conversation = conversation or conversations.get(chat)
     reply = context.answerer.ask(question, answer_language(question, menu_lang(update, context)), conversation)
     log_reply(update_kind(update), reply)
     sent = await send_reply(message, reply, data=context.answerer.data)
     remember(context, chat, reply, sent)
+
+
+def carried(message: Message) -> Conversation | None:
+    """The answer one of the bot's messages carries in its buttons, as a conversation to read a reply to it
+    against: Telegram sends the message replied to, keyboard included, so this works on a worker that never saw
+    the answer (several webhook workers), after a restart, and at any age, with nothing kept by the bot."""
+    found = render.answer_of(message.reply_markup)
+    if found is None:
+        return None
+    conversation = Conversation()
+    conversation.remember(*found, time.monotonic())
+    return conversation
 
 
 def remember(context: Context, chat: int, reply: Reply, sent: list[Message]) -> None:
@@ -283,12 +296,13 @@ async def quote_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     button = decode(query.data)
-    citation = context.answerer.quote(button.value, button.lang) if button else None
+    topic = render.quoted_topic(button) if button else ""
+    citation = context.answerer.quote(topic, button.lang) if button else None
     if citation is None:
         await query.answer(text(menu_lang(update, context), "topic_gone"))
         return
     await query.answer()
-    logger.info("%s: quote %s lang=%s", update_kind(update), button.value, button.lang)
+    logger.info("%s: quote %s lang=%s", update_kind(update), topic, button.lang)
     if query.message is not None:
         await send_quote(query.message, citation, quote=False)
 

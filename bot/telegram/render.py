@@ -98,6 +98,22 @@ def decode(data: str | None) -> Callback | None:
     return Callback(kind, lang, value)
 
 
+def quoted_topic(button: Callback) -> str:
+    """The topic a Quote button cites: its value without the category of the answer it came with."""
+    return button.value.partition(":")[0]
+
+
+def answer_of(markup: InlineKeyboardMarkup | None) -> tuple[str, str | None] | None:
+    """The topic and category of the answer a message of the bot's carries in its Quote button, else None."""
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            found = decode(button.callback_data) if isinstance(button.callback_data, str) else None
+            if found is not None and found.kind == QUOTE and found.value:
+                topic, _, category = found.value.partition(":")
+                return topic, category or None
+    return None
+
+
 def pattern(kind: str) -> str:
     """The CallbackQueryHandler pattern for one kind of button."""
     return f"^{kind}:"
@@ -113,10 +129,16 @@ def topic_keyboard(topics: Sequence[Topic], lang: str, columns: int = 2, kind: s
 
 
 def share_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
-    """An answer's "📊 Chart" (when it has a chart) and "❝ Quote" buttons, in the answer's language."""
+    """An answer's "📊 Chart" (when it has a chart) and "❝ Quote" buttons, in the answer's language.
+
+    The Quote button's data also names the category the answer was narrowed to ("q:en:arrest_location:china"):
+    Telegram hands the message back with its keyboard in a reply to it, so any worker can read the reply against
+    this answer (answer_of) without the bot keeping anything."""
     if reply.intent is None:
         return None
-    quote = Callback(QUOTE, reply.lang, reply.intent).encode()
+    quote = Callback(QUOTE, reply.lang, f"{reply.intent}:{reply.category}" if reply.category else reply.intent).encode()
+    if len(quote.encode()) > CALLBACK_DATA_BYTES:  # never with today's ids; the topic alone still quotes
+        quote = Callback(QUOTE, reply.lang, reply.intent).encode()
     row = [InlineKeyboardButton(say(reply.lang, "button_quote"), callback_data=quote)]
     breakdown = chart_for(reply, data)
     if breakdown is not None:
