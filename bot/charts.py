@@ -7,15 +7,16 @@ import importlib.util
 import io
 import math
 import os
+import re
 import tempfile
 import textwrap
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .answers import SOURCES_SHOWN, Reply, Writer, join_sources
+from .answers import Reply, Writer
 from .models import LANGS, Dataset, Finding
 from .wording import say
 
@@ -25,18 +26,26 @@ if TYPE_CHECKING:  # matplotlib is imported lazily, inside the functions, so `im
     from matplotlib.text import Text
 
 WIDTH, HEIGHT, DPI = 1200, 675, 150  # 16:9, the shape Telegram and social posts show whole
-CHART_VERSION = "1"  # part of every cache key: bump it when the drawing changes
+CHART_VERSION = "2"  # part of every cache key: bump it when the drawing changes
 FONT_FAMILY = "NanumGothic"
 FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 FONT_HINT = "no Korean font for the charts: pip install koreanize-matplotlib (or apt install fonts-nanum)"
 
 INK, MUTED, TRACK, RULE = "#1b1f24", "#59636e", "#e9edf1", "#d0d7de"
 BAR, CONTEXT_BAR, PALE = "#1f5a8a", "#6c7a89", "#c5d6e6"
+SMALLEST_PT = 24 * 72 / DPI  # 24 px: the smallest text a phone shows the 1200 px image legibly
+TEXT_PT = 26 * 72 / DPI  # subtitle, bar names and values
+ROW_MAX = 240  # pixels a bar's row takes at most (name, bar and the space before the next)
+LABEL_GAP = 6  # pixels between a bar's name and the bar
+SPACING_MIN = 14  # pixels at least between a bar and the next bar's name
+BAR_MIN, BAR_MAX = 20, 100  # a bar's thickness in pixels: thinner with many bars, thicker with few
+SEPARATOR = " · "  # between the report and the outlets in a footer, where its lines break
+DATES_IN_LABEL = re.compile(r"\s*\([^()]*\d[^()]*\)\s*$")  # "Kim Jong-un era (Dec 2011–Apr 2021)": the dates
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One category as drawn: its name, its bar length (a share of the base) and the words beside the bar."""
+    """One category as drawn: its name, its dates, its bar length (a share of the base), the words beside it."""
 
     finding: str
     label: str
@@ -44,6 +53,7 @@ class Bar:
     text: str
     percent_only: bool
     derived: bool
+    dates: str = ""  # "Dec 2011 – Apr 2021 (data cut-off)", shown after the label when the data give dates
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,9 @@ class Chart:
     subtitle: str
     bars: tuple[Bar, ...]
     notes: tuple[str, ...]
-    source: str
+    source: str  # the footer: the report and the outlets' names, short enough to be read on a phone
     context: bool
+    cited: tuple[str, ...] = ()  # the findings whose outlets are named: the caption lists them in full
 
 
 def chart_ids(data: Dataset) -> list[str]:
@@ -81,16 +92,24 @@ def chart_for(reply: Reply, data: Dataset) -> str | None:
 
 
 def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
-    """The chart's texts and numbers: title, base, one bar per category (largest first), notes, source line."""
+    """The chart's texts and numbers: title, the base or the headline the bars are parts of, one bar per
+    category (largest first, or in the breakdown's own order, such as by date), notes, and the footer."""
     _check(data, breakdown_id, lang)
     breakdown = data.breakdowns[breakdown_id]
     members = data.categories(breakdown_id)
     context = bool(members) and all(f.is_context for f in members)
-    bars = [_bar(data, f, lang) for f in members]
-    bars.sort(key=lambda b: -b.share)  # stable: ties keep the order of findings.yaml
-    subtitle = say(lang, "chart_base", base=breakdown.base, **_base_words(data, breakdown_id, members, lang))
+    if breakdown.order:
+        members = sorted(members, key=lambda f: breakdown.order.index(f.category or ""))
+    else:
+        members = sorted(members, key=lambda f: -_share(data, f))  # stable: ties keep the order of findings.yaml
+    bars = [_bar(data, f, breakdown.dates.get(f.category or "", {}).get(lang, ""), lang) for f in members]
+    headline = data.findings.get(breakdown.headline or "")
+    if headline is not None:  # the whole the bars are parts of, figure and all: "92 of 113 victims (81.4%)"
+        subtitle = Writer(data).sentence(replace(headline, text=breakdown.subtitle), lang)
+    else:
+        subtitle = say(lang, "chart_base", base=breakdown.base, **_base_words(data, breakdown_id, members, lang))
     if context:
-        subtitle = f"{subtitle} · {say(lang, 'context')}"
+        subtitle = f"{subtitle} · {say(lang, 'context')}"  # said once, here; the footer does not repeat it
     notes = []
     if breakdown.note.get(lang):
         notes.append(breakdown.note[lang])
@@ -98,9 +117,33 @@ def describe(data: Dataset, breakdown_id: str, lang: str) -> Chart:
         notes.append(say(lang, "chart_partial"))
     if any(b.derived for b in bars):
         notes.append(say(lang, "shares_derived_context_note" if context else "shares_derived_note"))
-    refs, prefix = Writer(data).source_line(members, lang, context, SOURCES_SHOWN)
-    source = f"{prefix} {join_sources(refs, lang, 'labels')}".strip()
-    return Chart(breakdown_id, lang, breakdown.title[lang], subtitle, tuple(bars), tuple(notes), source, context)
+    cited = ([headline] if headline else []) + members
+    source = _footer(data, cited, lang, context)
+    return Chart(
+        breakdown_id,
+        lang,
+        breakdown.title[lang],
+        subtitle,
+        tuple(bars),
+        tuple(notes),
+        source,
+        context,
+        tuple(f.id for f in cited),
+    )
+
+
+def _footer(data: Dataset, findings: list[Finding], lang: str, context: bool) -> str:
+    """'Source: <the report> · <outlet> · <outlet>': the outlets by name only (the caption gives their dates
+    and links), so the line stays short enough to print at a size a phone can read."""
+    outlets: list[str] = []
+    for f in findings:
+        for sid in f.cite:
+            source = data.sources[sid]
+            name = source.publisher[lang] + (f" {say(lang, 'release')}" if source.kind == "release" else "")
+            if name not in outlets:
+                outlets.append(name)
+    report = data.report.citation[lang] if data.report and not context else ""
+    return f"{say(lang, 'source')}: " + SEPARATOR.join([report, *outlets] if report else outlets)
 
 
 def _check(data: Dataset, breakdown_id: str, lang: str) -> None:
@@ -122,16 +165,22 @@ def _base_words(data: Dataset, breakdown_id: str, members: list[Finding], lang: 
     return {"label": "", "counter": members[0].counter if members else ""}
 
 
-def _bar(data: Dataset, f: Finding, lang: str) -> Bar:
+def _share(data: Dataset, f: Finding) -> float:
     stat = data.stats.get((f.id, "share_of_base"))
-    share = f.percent if f.percent is not None else (stat.value if stat else 0.0)
+    return f.percent if f.percent is not None else (stat.value if stat else 0.0)
+
+
+def _bar(data: Dataset, f: Finding, dates: str, lang: str) -> Bar:
+    share = _share(data, f)
+    label = DATES_IN_LABEL.sub("", f.label[lang]) if dates else f.label[lang]  # the chart's dates replace the label's
     if f.percent_only:
         text = f"{share:.1f}% ({say(lang, 'chart_percent_only')})"
-        return Bar(f.id, f.label[lang], share, text, percent_only=True, derived=False)
+        return Bar(f.id, label, share, text, percent_only=True, derived=False, dates=dates)
+    stat = data.stats.get((f.id, "share_of_base"))
     derived = bool(stat and stat.derived)
     count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
     text = f"{count} ({share:.1f}%)" + ("*" if derived else "")
-    return Bar(f.id, f.label[lang], share, text, percent_only=False, derived=derived)
+    return Bar(f.id, label, share, text, percent_only=False, derived=derived, dates=dates)
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -209,46 +258,81 @@ def _draw(chart: Chart) -> Figure:
     def text(x: float, y: float, value: str, **kw: Any) -> Text:
         return fig.text(x / WIDTH, y / HEIGHT, value, parse_math=False, linespacing=1.35, **kw)
 
-    # Top down: title, base line.
-    title = text(margin, HEIGHT - 30, chart.title, va="top", color=INK, weight=_bold())
-    top = _fit(title, renderer, width, size=18, smallest=13, lines=2).y0 - 10
+    # Top down: title, then the base or the headline.
+    title = text(margin, HEIGHT - 28, chart.title, va="top", color=INK, weight=_bold())
+    top = _fit(title, renderer, width, size=18, smallest=15, lines=2).y0 - 8
     subtitle = text(margin, top, chart.subtitle, va="top", color=MUTED)
-    top = _fit(subtitle, renderer, width, size=12, smallest=9, lines=2).y0 - 16
+    top = _fit(subtitle, renderer, width, size=TEXT_PT, smallest=SMALLEST_PT, lines=2).y0 - 20
 
-    # Bottom up: source line, notes, a thin rule.
-    source = text(margin, 20, chart.source, va="bottom", color=MUTED)
-    bottom = _fit(source, renderer, width, size=8.5, smallest=7, lines=3).y1 + 6
+    # Bottom up: source line, notes, a thin rule; all at least SMALLEST_PT, wrapped rather than shrunk.
+    bottom = _fill(text(margin, 18, chart.source, va="bottom", color=MUTED), renderer, width, SMALLEST_PT).y1 + 8
     for note in reversed(chart.notes):
-        bottom = _fit(text(margin, bottom, note, va="bottom", color=MUTED), renderer, width, 9, 7, 2).y1 + 3
-    bottom += 10
+        bottom = _fill(text(margin, bottom, note, va="bottom", color=MUTED), renderer, width, SMALLEST_PT).y1 + 6
+    bottom += 8
     fig.add_artist(_rule(fig, margin, bottom))
-    bottom += 14
+    bottom += 18
 
-    ax = fig.add_axes((margin / WIDTH, bottom / HEIGHT, width / WIDTH, (top - bottom) / HEIGHT))
+    room = top - bottom
+    layout = _rows(room, len(chart.bars), _line_height(fig, renderer))
+    ax = fig.add_axes((margin / WIDTH, bottom / HEIGHT, width / WIDTH, room / HEIGHT))
     ax.set_axis_off()
-    rows = max(len(chart.bars), (top - bottom) / 100)  # at most 100 px a row
-    offset = (rows - len(chart.bars)) * 0.4  # a short group sits a little above the middle
     ax.set_xlim(0, 100)  # the whole track is the whole base, so bar lengths compare across charts
-    ax.set_ylim(rows, 0)
+    ax.set_ylim(room, 0)  # pixels from the top of the plot, downwards
     colour = CONTEXT_BAR if chart.context else BAR
     right_edge = ax.get_window_extent(renderer).x1
     for i, bar in enumerate(chart.bars):
-        y = offset + i
-        label = ax.text(0, y + 0.06, bar.label, va="top", color=INK, parse_math=False)
-        _fit(label, renderer, width, size=12, smallest=9, lines=1)
-        ax.barh(y + 0.66, 100, height=0.42, color=TRACK, linewidth=0)
+        y = layout.first + i * layout.step
+        label = ax.text(0, y, bar.label, va="top", color=INK, parse_math=False)
+        extent = _fit(label, renderer, width, size=TEXT_PT, smallest=SMALLEST_PT, lines=1)
+        if bar.dates:  # after the name, quieter: "Kim Jong-un era  Dec 2011 – Apr 2021 (data cut-off)"
+            x = (extent.x1 + 14 - margin) / width * 100
+            dates = ax.text(x, y, bar.dates, va="top", color=MUTED, parse_math=False)
+            _fit(dates, renderer, right_edge - extent.x1 - 14, TEXT_PT, SMALLEST_PT, 1)
+        centre, thickness = y + layout.name + LABEL_GAP + layout.thickness / 2, layout.thickness
+        ax.barh(centre, 100, height=thickness, color=TRACK, linewidth=0)
         if bar.percent_only:
-            ax.barh(y + 0.66, bar.share, height=0.42, color=PALE, edgecolor=colour, hatch="///", linewidth=0)
+            ax.barh(centre, bar.share, height=thickness, color=PALE, edgecolor=colour, hatch="///", linewidth=0)
         else:
-            ax.barh(y + 0.66, bar.share, height=0.42, color=colour, linewidth=0)
-        value = ax.text(bar.share + 0.8, y + 0.66, bar.text, va="center", ha="left", color=INK, parse_math=False)
-        value.set_fontsize(11.5)
+            ax.barh(centre, bar.share, height=thickness, color=colour, linewidth=0)
+        value = ax.text(bar.share + 0.8, centre, bar.text, va="center", ha="left", color=INK, parse_math=False)
+        value.set_fontsize(TEXT_PT)
         value.set_fontweight(_bold())
         if value.get_window_extent(renderer).x1 > right_edge - 4:  # no room after the bar: write inside it
             value.set_x(bar.share - 0.8)
             value.set_horizontalalignment("right")
             value.set_color("white")
     return fig
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where the bars go in the plot, in pixels from its top: the first name, the step from one name to the
+    next, the height of a name and the thickness of a bar."""
+
+    first: float
+    step: float
+    name: float
+    thickness: float
+
+
+def _rows(room: float, count: int, name: float) -> Rows:
+    """The bars share the room: a row each, as tall as the room allows up to ROW_MAX, so that two bars are drawn
+    thick and spread out rather than thin in a band of white; the room a capped row leaves is split above and
+    below the bars."""
+    pitch = min(room / max(count, 1), ROW_MAX)
+    thickness = max(BAR_MIN, min(0.5 * pitch - 8, BAR_MAX, pitch - name - LABEL_GAP - SPACING_MIN))
+    row = name + LABEL_GAP + thickness
+    spacing = max(pitch - row, SPACING_MIN) if count > 1 else 0.0  # between a bar and the next name
+    block = count * row + (count - 1) * spacing
+    return Rows(first=(room - block) / 2, step=row + spacing, name=name, thickness=thickness)
+
+
+def _line_height(fig: Figure, renderer: RendererBase) -> float:
+    """The height in pixels of one line of bar names, measured in the font (Latin and Hangul, with descenders)."""
+    probe = fig.text(0, 0, "Kyg 가힣", fontsize=TEXT_PT, parse_math=False)
+    height = probe.get_window_extent(renderer).height
+    probe.remove()
+    return height
 
 
 def _rule(fig: Figure, margin: float, y: float) -> Any:
@@ -271,6 +355,38 @@ def _fit(artist: Text, renderer: RendererBase, max_width: float, size: float, sm
         if extent.width <= max_width:
             return extent
     return extent  # the smallest size on the most lines: as good as it gets
+
+
+def _fill(artist: Text, renderer: RendererBase, max_width: float, size: float) -> Any:
+    """Set the text at `size` and break it into as many full lines of max_width pixels as it needs (a footer is
+    wrapped, never shrunk below a size a phone can read); a line breaks between the " · " parts of a footer
+    where it can, so that an outlet's name stays on one line. Its extent."""
+    artist.set_fontsize(size)
+
+    def fits(line: str) -> bool:
+        artist.set_text(line)
+        return artist.get_window_extent(renderer).width <= max_width
+
+    lines: list[str] = []
+    current = ""
+    for part in artist.get_text().split(SEPARATOR):
+        joined = f"{current}{SEPARATOR}{part}" if current else part
+        if fits(joined):
+            current = joined
+            continue
+        if current and fits(part):  # the part goes whole onto a line of its own
+            lines.append(current + SEPARATOR.rstrip())
+            current = part
+            continue
+        glue = SEPARATOR
+        for word in part.split():  # too long for any line: broken at spaces, where it runs over
+            trial = f"{current}{glue}{word}" if current else word
+            if current and not fits(trial):
+                lines.append(current + glue.rstrip())
+                trial = word
+            current, glue = trial, " "
+    artist.set_text("\n".join([*lines, current]))
+    return artist.get_window_extent(renderer)
 
 
 def _sizes(largest: float, smallest: float) -> list[float]:
@@ -297,15 +413,18 @@ def fingerprint(data: Dataset, breakdown_id: str) -> str:
     """A hash of everything one chart is drawn from, so a changed figure or source re-renders only its chart."""
     breakdown = data.breakdowns[breakdown_id]
     members = data.categories(breakdown_id)
+    headline = data.findings.get(breakdown.headline or "")  # its figure is the subtitle, its outlets in the footer
+    drawn = [*members, headline] if headline else members
     payload = (
         CHART_VERSION,
         WIDTH,
         HEIGHT,
         breakdown,
-        members,
-        [data.stats.get((f.id, "share_of_base")) for f in members],
+        drawn,
+        [data.stats.get((f.id, "share_of_base")) for f in drawn],
         data.findings.get(breakdown.parent or ""),
-        [data.sources.get(sid) for f in members for sid in f.cite],
+        [data.sources.get(sid) for f in drawn for sid in f.cite],
+        data.report,
     )
     return hashlib.sha256(repr(payload).encode()).hexdigest()
 

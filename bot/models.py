@@ -80,6 +80,10 @@ class Breakdown:
     exhaustive: bool
     note: Text = field(default_factory=dict)
     profile: bool = False  # it describes who the victims were (when, why, age, sex, relationship)
+    order: tuple[str, ...] = ()  # its categories in a set order (by date), not largest first
+    dates: dict[str, Text] = field(default_factory=dict)  # category -> the dates its chart bar shows
+    headline: str | None = None  # the finding its categories are the parts of (92 of 113 for the MSS's role)
+    subtitle: Text = field(default_factory=dict)  # the chart's line stating the headline; {fig} is its figure
 
 
 @dataclass(frozen=True)

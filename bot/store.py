@@ -37,7 +37,7 @@ from .models import (
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 3  # 3: sources gained copy; breakdowns order, dates and headline
 SCALARS = (str, int, float, bool)
 
 

@@ -126,6 +126,41 @@ CASES = [
         "arrest_country",
         "differs from its parent",
     ),
+    (
+        "chart order that leaves out a category",
+        "breakdowns.yaml",
+        lambda d: _entry(d, "era").update(order=["kim_il_sung", "kim_jong_il", "kim_jong_un"]),
+        "era",
+        "'order' must list each category once",
+    ),
+    (
+        "dates for a category the breakdown lacks",
+        "breakdowns.yaml",
+        lambda d: _entry(d, "era")["dates"].update(kim_jong_nam={"en": "1971", "ko": "1971"}),
+        "era",
+        "'dates' names an unknown category 'kim_jong_nam'",
+    ),
+    (
+        "dates without their Korean text",
+        "breakdowns.yaml",
+        lambda d: _entry(d, "era")["dates"].update(kim_jong_un={"en": "Dec 2011 –"}),
+        "era",
+        "'dates.kim_jong_un' has no ko text",
+    ),
+    (
+        "chart subtitle without the headline's figure",
+        "breakdowns.yaml",
+        lambda d: _entry(d, "mss_role")["subtitle"].update(en="The MSS was responsible for most victims"),
+        "mss_role",
+        "the subtitle says {fig} for the headline's figure",
+    ),
+    (
+        "headline of another base",
+        "breakdowns.yaml",
+        lambda d: _entry(d, "mss_role").update(headline="arrested_china"),
+        "mss_role",
+        "headline 'arrested_china' must be a count of the same base 113",
+    ),
 ]
 
 

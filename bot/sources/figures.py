@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..models import LANGS, Breakdown, Finding, PublishedAs, Source
+from ..models import LANGS, Breakdown, Finding, PublishedAs, Source, Text
 from .reading import DataError, Entry
 
 PERCENT_TOLERANCE = 0.05  # points between a published percentage and count/base
@@ -171,7 +171,11 @@ def _published_as(e: Entry, sources: dict[str, Source]) -> tuple[PublishedAs, ..
 def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[str, Breakdown]:
     out: dict[str, Breakdown] = {}
     for item in raw:
-        e = Entry("breakdowns.yaml", item, {"title", "base", "parent", "exhaustive", "note", "profile"})
+        e = Entry(
+            "breakdowns.yaml",
+            item,
+            {"title", "base", "parent", "exhaustive", "note", "profile", "order", "dates", "headline", "subtitle"},
+        )
         base = e.integer("base")
         if not base:
             e.fail("needs a 'base' greater than 0")
@@ -180,6 +184,9 @@ def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[
             e.fail(f"unknown parent finding '{parent}'")
         if parent and findings[parent].count != base:
             e.fail(f"base {base} differs from its parent '{parent}' count {findings[parent].count}")
+        headline, subtitle = _headline(e, findings, base or 0), e.text("subtitle", False)
+        if bool(headline) != bool(subtitle) or any("{fig}" not in t for t in subtitle.values()):
+            e.fail("'headline' and 'subtitle' go together, and the subtitle says {fig} for the headline's figure")
         out[e.id] = Breakdown(
             e.id,
             e.text("title"),
@@ -188,6 +195,10 @@ def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[
             bool(item.get("exhaustive", False)),
             e.text("note", False),
             bool(item.get("profile", False)),
+            e.strings("order", required=False),
+            _dates(e),
+            headline,
+            subtitle,
         )
     for finding in findings.values():
         if finding.breakdown and finding.breakdown not in out:
@@ -211,4 +222,36 @@ def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[
             raise DataError("breakdowns.yaml", b.id, f"category shares sum to {shares:.1f}%, past 100%")
         if b.exhaustive and counted != b.base:
             raise DataError("breakdowns.yaml", b.id, f"marked exhaustive but categories sum to {counted}, not {b.base}")
+        categories = [f.category for f in members]
+        if b.order and sorted(b.order) != sorted(categories):
+            raise DataError("breakdowns.yaml", b.id, f"'order' must list each category once: {', '.join(categories)}")
+        unknown = sorted(set(b.dates) - set(categories))
+        if unknown:
+            raise DataError("breakdowns.yaml", b.id, f"'dates' names an unknown category '{unknown[0]}'")
     return out
+
+
+def _dates(e: Entry) -> dict[str, Text]:
+    """category -> {en, ko}: the dates a chart shows beside a category, checked like any other text."""
+    raw = e.raw.get("dates")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        e.fail("'dates' must map categories to a text for each language")
+    out: dict[str, Text] = {}
+    for category, value in raw.items():
+        key = f"dates.{category}"  # so an error names the category: "'dates.kim_jong_un' has no ko text"
+        out[str(category)] = Entry(e.file, {"id": e.id, key: value}, {key}).text(key)
+    return out
+
+
+def _headline(e: Entry, findings: dict[str, Finding], base: int) -> str | None:
+    """The finding the categories are the parts of: it must exist and count against the same base."""
+    headline = e.string("headline", required=False)
+    if headline is None:
+        return None
+    if headline not in findings:
+        e.fail(f"unknown headline finding '{headline}'")
+    if findings[headline].base != base or findings[headline].count is None:
+        e.fail(f"headline '{headline}' must be a count of the same base {base}")
+    return headline

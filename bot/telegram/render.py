@@ -20,7 +20,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from ..answerer import Answerer
-from ..answers import SOURCES_SHOWN, Reply, SourceRef, Topic, Writer
+from ..answers import Reply, SourceRef, Topic, Writer, join_sources
 from ..charts import chart_for, chart_ids, describe
 from ..models import LANGS, Dataset
 from ..wording import JOINER, WORDS, say
@@ -173,11 +173,13 @@ def lang_keyboard() -> InlineKeyboardMarkup:
 
 
 def chart_caption(data: Dataset, breakdown_id: str, lang: str) -> str:
-    """A chart's caption in Telegram HTML: its title, then the source line with the outlets linked."""
+    """A chart's caption in Telegram HTML: its title, then the full source line, every outlet the chart names
+    (its footer gives their names only, to stay legible) with its date and link."""
     chart = describe(data, breakdown_id, lang)
-    refs, prefix = Writer(data).source_line(data.categories(breakdown_id), lang, chart.context, SOURCES_SHOWN)
+    refs, prefix = Writer(data).source_line([data.findings[f] for f in chart.cited], lang, chart.context)
     caption = f"<b>{html.escape(chart.title)}</b>\n<i>{html.escape(prefix)}</i> {links(refs, lang)}".strip()
-    plain = f"{chart.title}\n{chart.source}"  # what Telegram counts, once it has parsed the HTML
+    shown = join_sources(refs, lang, "labels")  # the links' words: what Telegram counts once it has parsed the HTML
+    plain = f"{chart.title}\n{prefix} {shown}"
     if units(plain) > CAPTION_CHARS:  # never with today's data; a cut caption is better than a refused photo
         caption = html.escape(preview(plain, CAPTION_CHARS // 2))  # half: characters, where Telegram counts UTF-16
     return caption
