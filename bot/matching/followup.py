@@ -77,7 +77,8 @@ def resolve(matcher: Matcher, question: str, match: Match, previous: Previous) -
     )
     if match.intent is not None and not (opens_like_follow_up(question, match.lang) or measure_only):
         return None
-    if match.declined in {"cross_tab", "single_year", "unknown_number", "smalltalk", "instruction"}:
+    # What the report lacks ("how many were executed?") is declined after an answer too, never given its figure.
+    if match.declined in {"cross_tab", "single_year", "unknown_number", "smalltalk", "instruction", "out_of_scope"}:
         return None
     data = matcher.data
     before = data.intents.get(previous.intent)
