@@ -257,7 +257,7 @@ class Writer:
         for other in f.related:  # what the figure is compared with ("women: 41.6%, against 6-30% in Latin America")
             parts.append(self.sentence(self.data.findings[other], lang))
             used.append(other)
-        parts += self.caveats(used, lang)
+        parts += self.caveats(used, lang, " ".join(parts))
         title = f"{intent.title[lang]}: {f.label[lang]}"
         return self._reply(question, lang, intent, confidence, " ".join(parts), used, title=title, category=f.category)
 
@@ -437,7 +437,10 @@ class Writer:
         else:
             first = say(lang, "not_found")
         topics = tuple(Topic(i, self.data.intents[i].title[lang]) for i in suggestions if i in self.data.intents)
-        lead = say(lang, "did_you_mean" if reason == "ambiguous" else "or_pick" if reason in ASKED_AGAIN else "covers")
+        # Unsure of the figure asked for: the topics offered are guesses at it ("Did you mean:"), not, as after
+        # "the report has no figures on …", what it covers instead, which would contradict an offer that fits.
+        unsure = reason == "ambiguous" or first == say(lang, "not_found")
+        lead = say(lang, "did_you_mean" if unsure else "or_pick" if reason in ASKED_AGAIN else "covers")
         body = f"{first} {lead}" if topics else first
         return Reply(
             question, lang, None, confidence, "", body, suggestions=topics, verdict=verdict.kind if verdict else None

@@ -320,3 +320,27 @@ def test_telegram_shows_the_figure_asked_for_in_bold(writer, intent, category, l
     reply = writer.category_answer(topic, _f(writer, category), lang) if category else writer.answer(topic, lang)
     html_text = render.reply_html(reply)
     assert bold in html_text and html_text.count("<b>") == 2  # the title and the figure, nothing else
+
+
+def test_korean_answers_keep_one_term_for_the_interviewees_and_active_verbs(writer):
+    """A Korean desk: 증언자 throughout (면담자 can mean the interviewer), no 책임진 or 연루, and the Kim
+    Jong-un era's 2021.4 read as the data cut-off, not the end of his rule."""
+    texts = [writer.answer(i, "ko").text for i in writer.data.intents.values()]
+    texts += [
+        writer.category_answer(i, f, "ko").text
+        for i in writer.data.intents.values()
+        for b in i.breakdowns
+        for f in writer.data.categories(b)
+    ]
+    joined = "\n".join(texts)
+    for word in ("면담자", "진술자", "책임진", "연루"):
+        assert word not in joined, word
+    assert "관할 아래 실종됐습니다" in writer.answer(writer.data.intents["mss_responsibility"], "ko").body
+    assert "2011.12~2021.4" not in joined and "자료는 2021.4까지" in joined
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_unsure_decline_offers_its_guesses_without_saying_the_report_lacks_them(writer, lang):
+    reply = writer.decline("gender ratio??", lang, "low_confidence", None, None, ["sex"], 40)
+    assert "couldn't find" not in reply.text and "찾지 못했습니다" not in reply.text
+    assert ("Did you mean:" in reply.text) if lang == "en" else ("찾으셨나요?" in reply.text)

@@ -204,7 +204,7 @@ def test_ask_lang_chooses_the_answer_language_not_how_the_question_is_read(built
     assert (korean["kind"], korean["intent"], korean["lang"]) == ("answer", "reasons", "en")
     assert "guilt by association" in korean["answer"]
     chat = run("chat", "--lang", "ko", stdin="How many victims were there?\n", env=built_env)
-    assert "113명" in chat.stdout and "찾지 못했습니다" not in chat.stdout
+    assert "113명" in chat.stdout and "확실하지 않습니다" not in chat.stdout
 
 
 @pytest.mark.parametrize(
@@ -242,14 +242,14 @@ def test_chat_under_lang_ko_greets_in_korean_and_knows_korean_commands(built_env
     assert "중국 내 체포" in result.stdout  # the topics, by their Korean titles
     assert "113명 중 92명" not in result.stdout  # 종료 left before the last line was asked
     english = run("chat", stdin="주제\n", env=built_env).stdout
-    assert english.startswith("Ask about") and "중국 내 체포" in english and "찾지 못했습니다" not in english
+    assert english.startswith("Ask about") and "중국 내 체포" in english and "확실하지 않습니다" not in english
 
 
 @pytest.mark.parametrize("leave", ["q", "/quit", "quit", "종료", "Q"])
 def test_chat_understands_the_usual_ways_to_leave(built_env, leave):
     result = run("chat", stdin=f"{leave}\nmss\n", env=built_env)
     assert result.returncode == 0
-    assert "92 of 113" not in result.stdout and "couldn't find" not in result.stdout
+    assert "92 of 113" not in result.stdout and "not sure which" not in result.stdout
 
 
 def test_ask_json_question_is_the_question_as_read_without_surrounding_spaces(built_env):

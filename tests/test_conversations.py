@@ -182,8 +182,12 @@ def test_asking_for_a_language_before_any_answer_greets_in_it(answerer, request_
     assert reply.kind == "smalltalk" and reply.lang == lang and reply.suggestions
 
 
-@pytest.mark.parametrize("first", ["how many women?", "85% were taken by the MSS, right?", "중국에서 체포된 사람 몇 명?"])
-@pytest.mark.parametrize("then", ["How many victims were executed?", "how many died in prison camps?", "처형된 사람 몇 명?"])
+@pytest.mark.parametrize(
+    "first", ["how many women?", "85% were taken by the MSS, right?", "중국에서 체포된 사람 몇 명?"]
+)
+@pytest.mark.parametrize(
+    "then", ["How many victims were executed?", "how many died in prison camps?", "처형된 사람 몇 명?"]
+)
 def test_a_question_the_report_cannot_answer_is_declined_after_an_answer_too(answerer, first, then):
     """Within a conversation, what the report lacks must not be read as a follow-up and get the last figure."""
     replies = ask_all(answerer, first, then)
