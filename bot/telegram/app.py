@@ -182,7 +182,7 @@ class PollingBot(ExtBot[Any]):
             if update is None:
                 uid = item.get("update_id") if isinstance(item, dict) else None
                 if not isinstance(uid, int):
-                    continue  # no id to confirm it by: it is confirmed with the next one read
+                    continue  # no id to confirm it by: passed over, confirmed once an update after it is
                 update = Update(uid)
             self.insert_callback_data(update)
             updates.append(update)
