@@ -17,13 +17,14 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from common import ROOT, built_database, labelled, med, table
-from fake_bot_api import TOKEN, free_port, private_chat, user
-from pipeline import NoLimit, Timed, messages
+from fake_bot_api import TOKEN, FakeBotApi, free_port, private_chat, user
+from pipeline import messages
 
 from bot.answerer import Answerer
 from bot.config import from_env
@@ -48,11 +49,24 @@ class Run:
         return self.updates / self.seconds
 
 
+class Timed(FakeBotApi):
+    """The fake, noting when each answer arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent_at: list[float] = []
+
+    def _record(self, call: Any) -> None:
+        super()._record(call)
+        if call.method == "sendMessage":
+            self.sent_at.append(time.monotonic())
+
+
 def worker() -> None:
     """One worker: settings from the environment as `nkbot run` reads them, the rate limiter off, SIGTERM stops."""
     settings = from_env()
     answerer = Answerer.from_paths(settings.data_dir, settings.db_path)
-    application = build_application(settings, answerer, PRODUCTION, rate_limiter=NoLimit())
+    application = build_application(settings, answerer, replace(PRODUCTION, flood_limits=False))
     application.run_webhook(**webhook_options(settings))
 
 

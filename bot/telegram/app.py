@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import tornado.web
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,15 +26,17 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 from ..answerer import Answerer
 from ..config import Settings
 from . import handlers, render
+from .aiohttp_request import AiohttpRequest
 from .context import BotData, ChatData, Context
 
 logger = logging.getLogger(__name__)
@@ -117,7 +120,7 @@ class Retrying(BaseRateLimiter[int]):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-class Backpressure(HTTPXRequest):
+class Backpressure(AiohttpRequest):
     """The connection getUpdates uses, polling only when few enough updates wait to be answered.
 
     getUpdates confirms every update fetched before it, and Telegram then forgets them. Polling again only once at
@@ -132,29 +135,58 @@ class Backpressure(HTTPXRequest):
         polling = request_data is not None and bool(request_data.parameters.get("timeout"))
         while polling and self.backlog is not None and self.backlog.qsize() > IN_FLIGHT:
             await asyncio.sleep(BACKLOG_POLL)
-        code, payload = await super().do_request(url, method, request_data, **kwargs)
-        return code, readable_updates(payload) if code == HTTPStatus.OK else payload
+        return await super().do_request(url, method, request_data, **kwargs)
 
 
-def readable_updates(payload: bytes) -> bytes:
-    """getUpdates' answer with every update PTB cannot read replaced by its bare id: one malformed update would
-    otherwise fail the whole batch on every poll, the offset never moving past it (the updates behind it never
-    answered, the log flooded with their contents). The bare update matches no handler and is confirmed."""
-    try:
-        body = json.loads(payload)
-        updates = body["result"]
-    except (ValueError, KeyError, TypeError):
-        return payload  # not a batch of updates: PTB reports it as it would
-    if not isinstance(updates, list):
-        return payload
-    changed = False
-    for k, item in enumerate(updates):
-        if read_update(item, None) is None:
-            uid = item.get("update_id") if isinstance(item, dict) else None
-            if not isinstance(uid, int):
-                continue  # no id to confirm it by: PTB's own error handling
-            updates[k], changed = {"update_id": uid}, True
-    return json.dumps(body).encode() if changed else payload
+class PollingBot(ExtBot[Any]):
+    """PTB's bot, reading each polled update on its own: PTB reads a batch whole, so one malformed update would
+    fail the batch on every poll, the offset never moving past it (the updates behind it never answered, the
+    log flooded with their contents). Here an update that cannot be read becomes its bare id: it matches no
+    handler and is confirmed with the rest. Each update is read once, as PTB would read it.
+    """
+
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: int | dt.timedelta | None = None,
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        api_kwargs: dict[str, Any] | None = None,
+    ) -> tuple[Update, ...]:
+        data = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        # As PTB's own: the long poll's wait comes on top of the read timeout.
+        wait = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else timeout or 0
+        if isinstance(read_timeout, int | float) or read_timeout is None:
+            read = read_timeout or 0
+        else:  # not given: the polling connection's own
+            read = self._request[0].read_timeout or 0
+        result = await self._post(
+            "getUpdates",
+            data,
+            read_timeout=read + wait,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        if not isinstance(result, list):
+            raise TelegramError("getUpdates answered something other than a list of updates")
+        updates = []
+        for item in result:
+            update = read_update(item, self)
+            if update is None:
+                uid = item.get("update_id") if isinstance(item, dict) else None
+                if not isinstance(uid, int):
+                    continue  # no id to confirm it by: passed over, confirmed once an update after it is
+                update = Update(uid)
+            self.insert_callback_data(update)
+            updates.append(update)
+        return tuple(updates)
 
 
 def read_update(item: Any, bot: Bot | None) -> Update | None:
@@ -336,20 +368,26 @@ def build_application(
         write_timeout=network.write_timeout,
         pool_timeout=network.pool_timeout,
     )
+    calls = AiohttpRequest(
+        connect_timeout=network.connect_timeout,
+        read_timeout=network.read_timeout,
+        write_timeout=network.write_timeout,
+        media_write_timeout=network.media_write_timeout,
+        pool_timeout=network.pool_timeout,
+    )
+    bot = PollingBot(
+        settings.require_token(),
+        base_url=settings.base_url,
+        base_file_url=settings.base_file_url,
+        request=calls,
+        get_updates_request=polling,
+        defaults=defaults,
+        rate_limiter=limiter,
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.require_token())
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .defaults(defaults)
+        .bot(bot)
         .application_class(BotApplication)
-        .connect_timeout(network.connect_timeout)
-        .read_timeout(network.read_timeout)
-        .write_timeout(network.write_timeout)
-        .media_write_timeout(network.media_write_timeout)
-        .pool_timeout(network.pool_timeout)
-        .get_updates_request(polling)
-        .rate_limiter(limiter)
         # Room for IN_FLIGHT waiting updates and one more batch of getUpdates (at most 100), which polling fetches
         # only when there is room (Retrying.room_for_more), so a batch is never cut short; a webhook POST waits for
         # room before Telegram gets its 200.
@@ -420,8 +458,9 @@ def configure_logging(settings: Settings) -> Redactor:
     """Log to stderr at NKBOT_LOG_LEVEL, never showing the token, never message text next to an id."""
     level = logging.getLevelNamesMapping().get(settings.log_level, logging.INFO)
     logging.basicConfig(format=LOG_FORMAT, level=level)
-    # httpx and httpcore log every request URL, and a Bot API URL contains the token.
-    for name in ("httpx", "httpcore"):
+    # httpx and httpcore log every request URL, and a Bot API URL contains the token (aiohttp, the connection
+    # used, logs none, but is held to the same).
+    for name in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
     # PTB's DEBUG lines print whole updates and request parameters: message text next to chat ids.
     logging.getLogger("telegram").setLevel(max(level, logging.INFO))
