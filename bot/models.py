@@ -84,6 +84,7 @@ class Breakdown:
     dates: dict[str, Text] = field(default_factory=dict)  # category -> the dates its chart bar shows
     headline: str | None = None  # the finding its categories are the parts of (92 of 113 for the MSS's role)
     subtitle: Text = field(default_factory=dict)  # the chart's line stating the headline; {fig} is its figure
+    agents: bool = False  # its categories are who made the arrests (China: the police 17, …)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class LanguageWords:
     compare: tuple[str, ...] = ()  # words that compare ("vs", "worse than", 보다)
     counts: tuple[str, ...] = ()  # words that demand a count, not a share ("headcount", 명수)
     commands: tuple[str, ...] = ()  # phrases that tell the bot to say something ("ignore your rules", 라고 답해)
+    agents: tuple[str, ...] = ()  # words that ask who did it ("who", "which agency", 누가, 어느 기관)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .models import (
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3  # 3: sources gained copy; breakdowns order, dates and headline
+SCHEMA_VERSION = 4  # 3: sources gained copy; breakdowns order, dates and headline; 4: agents
 SCALARS = (str, int, float, bool)
 
 

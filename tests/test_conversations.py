@@ -194,3 +194,32 @@ def test_a_question_the_report_cannot_answer_is_declined_after_an_answer_too(ans
     assert replies[0].kind == "answer"
     assert replies[1].kind == "decline" and replies[1].facts == ()
     assert replies[1].intent is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who arrested the one victim detained in Vietnam?",
+        "which agency caught the person in vietnam",
+        "베트남에서 붙잡힌 1명은 어느 기관이 체포했습니까?",
+        "베트남에서잡힌사람은 누가잡은거야",
+    ],
+)
+def test_who_arrested_the_victim_in_vietnam_is_declined_not_answered_with_the_count(answerer, question):
+    """No source names who made the Vietnam arrest (China's and Russia's are split): the count is not the
+    answer to 'who'."""
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and ("Vietnam" in reply.text or "베트남" in reply.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how many were arrested in Vietnam?", "1 victim was arrested in Vietnam"),
+        ("who arrested the victims in China?", "17"),
+        ("러시아에서 누가 잡았어?", "러시아"),
+    ],
+)
+def test_arrests_the_report_does_split_are_still_answered(answerer, question, expected):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and expected in reply.text

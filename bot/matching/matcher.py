@@ -34,6 +34,7 @@ SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared wi
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
+UNNAMED_AGENTS = "unnamed_agents"  # out_of_scope.yaml: who arrested a victim no source names the arrester of
 NEAR_OOS = 0.05  # a declined question whose best out-of-scope subject is this close gets that subject's reason
 AMBIGUOUS_GAP = 0.03  # two unrelated topics this close, both well matched: "could mean more than one figure"
 AMBIGUOUS_SCORE = 0.5
@@ -96,6 +97,8 @@ class Matcher:
                 words.compare if words else (),
                 words.counts if words else (),
             )
+        self.agent_words = {lang: data.language[lang].agents if lang in data.language else () for lang in LANGS}
+        self.agentless = _agentless(data)
         self.owners_of: dict[str, set[str]] = {}  # breakdown -> intents answering it
         self.splitters_of: dict[str, set[str]] = {}  # breakdown -> intents splitting one of its categories further
         for intent in data.intents.values():
@@ -165,6 +168,10 @@ class Matcher:
             return gated
         ranked = self._rank(question, lang, words)
         proposal = self._weigh(lang, cleaned, words, talk, ranked)
+        if proposal.rule in {None, "out_of_scope"} and self._asks_unnamed_agent(lang, cleaned, proposal.match.named):
+            # before any other out-of-scope subject, whose reason ("counts for the border guards") would not fit
+            declined = with_(proposal.match, declined="out_of_scope", out_of_scope=UNNAMED_AGENTS)
+            return replace(proposal, rule="out_of_scope", match=declined)
         return proposal if proposal.rule else self._rules(question, lang, cleaned, words, proposal)
 
     def _gate(self, question: str, lang: str, cleaned: str) -> tuple[Proposal | None, Talk | None, list[str]]:
@@ -365,6 +372,15 @@ class Matcher:
             return with_(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
 
+    def _asks_unnamed_agent(self, lang: str, cleaned: str, entities: tuple[Entity, ...]) -> bool:
+        """ "Who arrested the victim in Vietnam?": who did it, for a category whose arresting bodies no source
+        names while its siblings' are (China's, Russia's). Answering with the count would answer another
+        question."""
+        if UNNAMED_AGENTS not in self.data.out_of_scope or not any(e.finding in self.agentless for e in entities):
+            return False
+        padded = f" {cleaned} "
+        return any(f" {w} " in padded if w.isascii() else w in cleaned for w in self.agent_words[lang])
+
     def asks_count(self, question: str, lang: str) -> bool:
         """Whether the question wants a count ("how many", "a headcount, not a percentage", 몇 명)."""
         if self.number_words[lang].asks_count(clean(question)):
@@ -404,6 +420,16 @@ class Matcher:
             if intent_id not in seen and intent_id in self.data.intents:
                 seen.append(intent_id)
         return seen[:limit]
+
+
+def _agentless(data: Dataset) -> frozenset[str]:
+    """Categories with no breakdown of who arrested them, though a sibling category has one (Vietnam, beside
+    China and Russia)."""
+    split = {b.parent for b in data.breakdowns.values() if b.agents and b.parent}
+    out: set[str] = set()
+    for breakdown in {data.findings[p].breakdown for p in split if p in data.findings}:
+        out |= {f.id for f in data.categories(breakdown or "") if f.id not in split}
+    return frozenset(out)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -168,13 +168,17 @@ def _published_as(e: Entry, sources: dict[str, Source]) -> tuple[PublishedAs, ..
     return tuple(out)
 
 
+BREAKDOWN_FIELDS = {"title", "base", "parent", "exhaustive", "note", "profile", "order", "dates", "headline"}
+BREAKDOWN_FIELDS |= {"subtitle", "agents"}
+
+
 def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[str, Breakdown]:
     out: dict[str, Breakdown] = {}
     for item in raw:
         e = Entry(
             "breakdowns.yaml",
             item,
-            {"title", "base", "parent", "exhaustive", "note", "profile", "order", "dates", "headline", "subtitle"},
+            BREAKDOWN_FIELDS,
         )
         base = e.integer("base")
         if not base:
@@ -199,6 +203,7 @@ def breakdowns(raw: list[dict[str, Any]], findings: dict[str, Finding]) -> dict[
             _dates(e),
             headline,
             subtitle,
+            bool(item.get("agents", False)),
         )
     for finding in findings.values():
         if finding.breakdown and finding.breakdown not in out:

@@ -10,6 +10,8 @@ from typing import Any
 from ..models import LANGS, LanguageWords, Params
 from .reading import DataError
 
+LANGUAGE_FIELDS = {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts", "commands", "agents"}
+
 
 def synonyms(raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
     if not isinstance(raw, dict) or set(raw) - set(LANGS):
@@ -52,9 +54,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
         table = raw.get(lang) or {}
         if not isinstance(table, dict):
             raise DataError("language.yaml", lang, "expected stopwords, endings, cues, hedges and numbers")
-        unknown = sorted(
-            set(table) - {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts", "commands"}
-        )
+        unknown = sorted(set(table) - LANGUAGE_FIELDS)
         if unknown:
             raise DataError("language.yaml", lang, f"unknown field '{unknown[0]}'")
         numbers = table.get("numbers") or {}
@@ -75,6 +75,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
             hedges=tuple(h.strip() for h in hedges),  # phrases ("more than"), so a list
             counts=tuple(c.strip() for c in table.get("counts") or []),
             commands=tuple(c.strip() for c in table.get("commands") or []),
+            agents=tuple(c.strip() for c in table.get("agents") or []),
             compare=_words(table.get("compare") or "", "language.yaml", f"{lang}.compare"),
             numbers=tuple(pairs),
         )
