@@ -136,6 +136,7 @@ class LanguageWords:
     counts: tuple[str, ...] = ()  # words that demand a count, not a share ("headcount", 명수)
     commands: tuple[str, ...] = ()  # phrases that tell the bot to say something ("ignore your rules", 라고 답해)
     agents: tuple[str, ...] = ()  # words that ask who did it ("who", "which agency", 누가, 어느 기관)
+    exists: tuple[str, ...] = ()  # words that ask whether there were any ("anyone", 있습니까): the count answers
 
 
 @dataclass(frozen=True)

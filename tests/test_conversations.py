@@ -216,6 +216,7 @@ def test_who_arrested_the_victim_in_vietnam_is_declined_not_answered_with_the_co
     ("question", "expected"),
     [
         ("how many were arrested in Vietnam?", "1 victim was arrested in Vietnam"),
+        ("anyone picked up in vietnam? and who did it", "no source names who arrested them"),
         ("who arrested the victims in China?", "17"),
         ("러시아에서 누가 잡았어?", "러시아"),
     ],

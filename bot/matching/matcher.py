@@ -97,7 +97,6 @@ class Matcher:
                 words.compare if words else (),
                 words.counts if words else (),
             )
-        self.agent_words = {lang: data.language[lang].agents if lang in data.language else () for lang in LANGS}
         self.agentless = _agentless(data)
         self.owners_of: dict[str, set[str]] = {}  # breakdown -> intents answering it
         self.splitters_of: dict[str, set[str]] = {}  # breakdown -> intents splitting one of its categories further
@@ -378,8 +377,10 @@ class Matcher:
         question."""
         if UNNAMED_AGENTS not in self.data.out_of_scope or not any(e.finding in self.agentless for e in entities):
             return False
-        padded = f" {cleaned} "
-        return any(f" {w} " in padded if w.isascii() else w in cleaned for w in self.agent_words[lang])
+        words = self.data.language.get(lang)
+        if words is None or self.asks_count(cleaned, lang) or _says(cleaned, words.exists):
+            return False  # "anyone picked up in Vietnam, and by whom?": the count, and that no one names them
+        return _says(cleaned, words.agents)
 
     def asks_count(self, question: str, lang: str) -> bool:
         """Whether the question wants a count ("how many", "a headcount, not a percentage", 몇 명)."""
@@ -420,6 +421,12 @@ class Matcher:
             if intent_id not in seen and intent_id in self.data.intents:
                 seen.append(intent_id)
         return seen[:limit]
+
+
+def _says(cleaned: str, phrases: tuple[str, ...]) -> bool:
+    """Whether a cleaned question uses one of the phrases (English on word boundaries, Korean anywhere)."""
+    padded = f" {cleaned} "
+    return any(f" {w} " in padded if w.isascii() else w in cleaned for w in phrases)
 
 
 def _agentless(data: Dataset) -> frozenset[str]:

@@ -10,7 +10,8 @@ from typing import Any
 from ..models import LANGS, LanguageWords, Params
 from .reading import DataError
 
-LANGUAGE_FIELDS = {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts", "commands", "agents"}
+LANGUAGE_FIELDS = {"stopwords", "endings", "cues", "hedges", "numbers", "compare", "counts", "commands"}
+LANGUAGE_FIELDS |= {"agents", "exists"}
 
 
 def synonyms(raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -76,6 +77,7 @@ def language(raw: Any) -> dict[str, LanguageWords]:
             counts=tuple(c.strip() for c in table.get("counts") or []),
             commands=tuple(c.strip() for c in table.get("commands") or []),
             agents=tuple(c.strip() for c in table.get("agents") or []),
+            exists=tuple(c.strip() for c in table.get("exists") or []),
             compare=_words(table.get("compare") or "", "language.yaml", f"{lang}.compare"),
             numbers=tuple(pairs),
         )
