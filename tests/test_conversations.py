@@ -224,3 +224,22 @@ def test_who_arrested_the_victim_in_vietnam_is_declined_not_answered_with_the_co
 def test_arrests_the_report_does_split_are_still_answered(answerer, question, expected):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and expected in reply.text
+
+
+def test_a_near_figure_is_not_put_in_an_outlets_mouth(answerer):
+    """ "About a quarter" is near 25.7%, but Reuters printed 26%: rounded, and no outlet named as saying it."""
+    reply = answerer.ask("연좌제가 4분의1쯤 되는거지?")
+    verdict_sentence = reply.body.split("입니다.")[0]
+    assert reply.verdict == "rounded" and "로이터" not in verdict_sentence and "25.7%" in verdict_sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("여성 피해자가 47명이라고 기사에 써도 되겠습니까?", "exact"),
+        ("연좌제로 실종된 피해자가 29명이라는 수치가 정확합니까?", "exact"),
+        ("보위성 책임이 90%라며?", "differs"),
+    ],
+)
+def test_a_korean_desk_checking_a_figure_gets_a_verdict(answerer, question, verdict):
+    assert answerer.ask(question).verdict == verdict

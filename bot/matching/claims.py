@@ -105,7 +105,8 @@ def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
     if c.exact_form:
         return "exact" if abs(s.value - c.value) < 0.05 and not s.hedge else _near(s, c.value, percent=False)
     if c.by:  # a rounding an outlet published ("80%", "8 out of 10"): the stated figure is that rounding
-        return "rounded" if abs(s.value - c.value) < 0.05 or _near(s, c.value, s.kind == "percent") else None
+        # itself, or it is not the outlet's: "about a quarter" is near 25.7%, but Reuters printed 26%, not 25
+        return "rounded" if abs(s.value - c.value) < 0.05 else None
     if s.kind == "count":
         if s.base is not None and f.base is not None and s.base != f.base:
             return None
