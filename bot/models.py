@@ -112,6 +112,7 @@ class OutOfScope:
     examples: dict[str, tuple[str, ...]]
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words that name this subject outright
     count_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ... when a count is asked or stated
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ... except beside these ("handed over")
 
 
 @dataclass(frozen=True)

@@ -243,3 +243,24 @@ def test_a_near_figure_is_not_put_in_an_outlets_mouth(answerer):
 )
 def test_a_korean_desk_checking_a_figure_gets_a_verdict(answerer, question, verdict):
     assert answerer.ask(question).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many were first caught by border guards or Chinese police and then handed over to the MSS?", "30"),
+        ("국경경비대나 중국 공안이 잡아서 보위성에 넘긴 사람은 몇 명이야?", "30"),
+        ("체포·구금·송환을 합치면 보위성이 관여한 피해자는 몇 명?", "92"),
+        ("what share is the MSS responsible for, counting handovers and repatriations?", "92"),
+    ],
+)
+def test_words_that_belong_to_the_topic_do_not_decline_it(answerer, question, expected):
+    """Border guards beside a handover are the handover count's subject; 송환 in 체포·구금·송환 is the MSS's
+    scope, not the repatriated category."""
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and expected in reply.body.split(".")[0]
+
+
+def test_the_border_guards_own_count_is_still_declined(answerer):
+    reply = answerer.ask("How many did the border guards arrest?")
+    assert reply.kind == "decline" and "border guards" in reply.text

@@ -321,7 +321,7 @@ class Matcher:
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
             named = self.keywords[lang].get(subject.id, set())
             counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            if any(_contains(words, k) for k in named | counted):
+            if any(_contains(words, k) for k in named | counted) and not _says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]

@@ -67,7 +67,7 @@ def placeholder_problem(placeholder: str, findings: dict[str, Finding], breakdow
 def out_of_scope(raw: list[dict[str, Any]], intents: dict[str, Intent]) -> dict[str, OutOfScope]:
     out: dict[str, OutOfScope] = {}
     for item in raw:
-        e = Entry("out_of_scope.yaml", item, {"says", "suggest", "examples", "keywords", "count_keywords"})
+        e = Entry("out_of_scope.yaml", item, {"says", "suggest", "examples", "keywords", "count_keywords", "unless"})
         if e.id in intents:
             e.fail("id is also an intent id")
         suggest = e.strings("suggest")
@@ -81,6 +81,7 @@ def out_of_scope(raw: list[dict[str, Any]], intents: dict[str, Intent]) -> dict[
             e.per_lang_strings("examples"),
             e.per_lang_strings("keywords"),
             e.per_lang_strings("count_keywords"),
+            e.per_lang_strings("unless"),
         )
     return out
 
