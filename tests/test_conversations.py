@@ -264,3 +264,14 @@ def test_words_that_belong_to_the_topic_do_not_decline_it(answerer, question, ex
 def test_the_border_guards_own_count_is_still_declined(answerer):
     reply = answerer.ask("How many did the border guards arrest?")
     assert reply.kind == "decline" and "border guards" in reply.text
+
+
+def test_a_context_figure_quoted_in_the_question_is_not_a_cross_tabulation(answerer):
+    """FOOTPRINTS' own figure is about the Kim Jong-un era: asking for it crosses nothing."""
+    reply = answerer.ask("FOOTPRINTS: how many foreign victims, and how many of them taken before the Kim Jong-un era?")
+    assert reply.kind == "answer" and "39" in reply.text
+
+
+def test_a_report_category_asked_of_a_context_database_is_still_declined(answerer):
+    reply = answerer.ask("how many of the FOOTPRINTS victims were women?")
+    assert reply.kind == "decline"

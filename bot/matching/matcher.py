@@ -98,6 +98,11 @@ class Matcher:
                 words.counts if words else (),
             )
         self.agentless = _agentless(data)
+        self.context_texts = {  # the own words of topics whose figures are all context (FOOTPRINTS, the UPR)
+            i.id: {lang: " ".join(data.findings[f].text.get(lang, "") for f in ids).lower() for lang in LANGS}
+            for i in data.intents.values()
+            if (ids := findings_of(data, i)) and all(data.findings[f].is_context for f in ids)
+        }
         self.owners_of: dict[str, set[str]] = {}  # breakdown -> intents answering it
         self.splitters_of: dict[str, set[str]] = {}  # breakdown -> intents splitting one of its categories further
         for intent in data.intents.values():
@@ -310,6 +315,7 @@ class Matcher:
         """What the report does not have declines the best topic: two breakdowns it never crosses, a subject it
         lacks, a number or a year the topic never mentions."""
         intent_id, entities, numbers = proposal.intent or "", proposal.match.named, proposal.match.numbers
+        entities = tuple(e for e in entities if not self._context_says(intent_id, e, lang))
         same = frozenset(i for i in self.data.intents if self._related(intent_id, i))
         if self.entities[lang].cross_tabulated(entities, intent_id, self.number_words[lang].crosses(cleaned), same):
             return replace(
@@ -370,6 +376,16 @@ class Matcher:
         if talk and talk.part >= self.params.smalltalk_part and not declined.numbers.stated:
             return with_(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
+
+    def _context_says(self, intent_id: str, entity: Entity, lang: str) -> bool:
+        """A report category a context topic's own figure is about ("FOOTPRINTS: 39 of 50 foreign victims were
+        abducted before the Kim Jong-un era"): the question quotes the figure, it does not cross it with the
+        report's breakdown."""
+        if not entity.finding or intent_id not in self.context_texts:
+            return False
+        terms = self.data.findings[entity.finding].terms.get(lang, ())
+        text = self.context_texts[intent_id].get(lang, "")
+        return any(t.lower() in text for t in terms)
 
     def _asks_unnamed_agent(self, lang: str, cleaned: str, entities: tuple[Entity, ...]) -> bool:
         """ "Who arrested the victim in Vietnam?": who did it, for a category whose arresting bodies no source
