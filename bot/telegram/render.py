@@ -98,9 +98,10 @@ def decode(data: str | None) -> Callback | None:
     return Callback(kind, lang, value)
 
 
-def quoted_topic(button: Callback) -> str:
-    """The topic a Quote button cites: its value without the category of the answer it came with."""
-    return button.value.partition(":")[0]
+def quoted(button: Callback) -> tuple[str, str | None]:
+    """The topic a Quote button cites and the category of the answer it came with, if any."""
+    topic, _, category = button.value.partition(":")
+    return topic, category or None
 
 
 def answer_of(markup: InlineKeyboardMarkup | None) -> tuple[str, str | None] | None:
@@ -109,8 +110,7 @@ def answer_of(markup: InlineKeyboardMarkup | None) -> tuple[str, str | None] | N
         for button in row:
             found = decode(button.callback_data) if isinstance(button.callback_data, str) else None
             if found is not None and found.kind == QUOTE and found.value:
-                topic, _, category = found.value.partition(":")
-                return topic, category or None
+                return quoted(found)
     return None
 
 
