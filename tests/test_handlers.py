@@ -28,6 +28,13 @@ PIECES = st.one_of(
     WORDS.map(lambda w: f"<b>{html.escape(w)}</b>"),
     st.tuples(SLUGS, WORDS).map(lambda p: f'<a href="https://x.org/{p[0]}?a=1&amp;b=2">{html.escape(p[1])}</a>'),
     st.lists(WORDS, min_size=1, max_size=8).map(lambda ws: "<i>" + " ".join(map(html.escape, ws)) + "</i>"),
+    st.lists(WORDS, min_size=1, max_size=8).map(
+        lambda ws: (
+            "<blockquote expandable>"
+            + "\n".join(f'<a href="https://x.org/">{html.escape(w)}</a>' for w in ws)
+            + "</blockquote>"
+        )
+    ),
 )
 
 
@@ -54,6 +61,25 @@ def test_split_html_prefers_paragraph_breaks() -> None:
 
 def test_split_html_leaves_a_short_text_alone() -> None:
     assert split.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
+
+
+def test_split_html_keeps_an_outlet_list_whole_in_one_part() -> None:
+    """A break inside the expandable list of outlets would leave half of them behind a second "show more"."""
+    outlets = "\n".join(f'<a href="https://x.org/{n}">Outlet number {n}</a>' for n in range(6))
+    head = "word " * 40 + "\n<i>Source: the report,\nvia</i>\n"  # line breaks only: a later one, inside, would do
+    text = head + "<blockquote expandable>" + outlets + "</blockquote>"
+    chunks = split.split_html(text, 400)
+    assert len(chunks) == 2
+    assert "<blockquote" not in chunks[0]
+    assert chunks[1].count("<blockquote expandable>") == 1 and chunks[1].endswith("</blockquote>")
+    assert all(f"Outlet number {n}" in chunks[1] for n in range(6))
+    # a list too long for any one part is cut at a line between outlets, each part's quote closed and reopened
+    outlets = "\n".join(f'<a href="https://x.org/{n}">Outlet number {n}</a>' for n in range(30))
+    chunks = split.split_html(f"<blockquote expandable>{outlets}</blockquote>", 400)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        parse_html(chunk)
+        assert chunk.startswith("<blockquote expandable><a ") and chunk.endswith("</a></blockquote>")
 
 
 # --- the answers the bot sends ----------------------------------------------------------------
