@@ -244,11 +244,17 @@ class Answerer:
         reply = self.topic(key, menu) if key in self.data.intents else None
         return reply or self.ask(argument, answer_language(argument, menu))
 
-    def quote(self, intent_id: str, lang: str = "en") -> str | None:
-        """A topic's figure as a citation for an article, in plain text; None for an unknown id."""
+    def quote(self, intent_id: str, lang: str = "en", category: str | None = None) -> str | None:
+        """A topic's figure as a citation for an article, in plain text; None for an unknown id. With the
+        `category` an answer was narrowed to, that category's figure; a category the topic no longer has (the
+        data changed under an old button) quotes the topic."""
         self.refresh()
         intent = self.data.intents.get(intent_id)
-        return self.writer.quote(intent, lang if lang in LANGS else "en") if intent else None
+        if intent is None:
+            return None
+        entity = category_entity(self.matcher, Previous(intent_id, category)) if category else None
+        finding = self.data.findings[entity.finding] if entity else None
+        return self.writer.quote(intent, lang if lang in LANGS else "en", finding)
 
     def topics(self, lang: str = "en", headline_only: bool = False) -> list[Topic]:
         return self.writer.topics(lang if lang in LANGS else "en", headline_only)

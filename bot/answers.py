@@ -209,11 +209,16 @@ class Writer:
                 clauses.append(f"{_and(outlets)} {verb} {steps}")
         return " ".join(clauses) if lang == "ko" else "; ".join(clauses) + "."
 
-    def quote(self, intent: Intent, lang: str) -> str:
-        """A ready-to-paste citation: the topic's lead sentence, then the full source with links."""
+    def quote(self, intent: Intent, lang: str, category: Finding | None = None) -> str:
+        """A ready-to-paste citation: the lead sentence, then the full source with links. Under an answer
+        narrowed to a category ("arrested in China?") it is that category's lead, as the answer opens, with
+        its own caveat and outlets; the topic's lead ("90 of 113 … inside North Korea") would cite another
+        figure than the one the user was shown."""
         lead = re.match(r"\s*\{([a-z0-9_]+)\.text\}", intent.template[lang])
         finding = self.data.findings[lead.group(1)] if lead else None
-        if finding is None:
+        if category is not None:
+            sentence, findings = self._category_lead(category, lang), [category]
+        elif finding is None:
             sentence, used = self.fill(intent.template[lang], lang)
             findings = [self.data.findings[i] for i in used]
         else:
@@ -231,6 +236,14 @@ class Writer:
         if lang == "ko":
             return f"{sentence}\n\n{say(lang, 'source')}: {citation}\n{say(lang, 'reported_by')} {outlets}"
         return f"{sentence}\n\n{say(lang, 'source')}: {citation}, {say(lang, 'as_reported')} {outlets}"
+
+    def _category_lead(self, f: Finding, lang: str) -> str:
+        """The sentence category_answer opens with: the count within its group and of all victims where the
+        report gives both, else the finding's own sentence."""
+        shares = (f.id, "share_of_base") in self.data.stats and (f.id, "share_of_victims") in self.data.stats
+        if shares and TOTAL_FINDING in self.data.findings and f.count is not None:
+            return self._lead_within(f, lang)
+        return self.sentence(f, lang)
 
     def category_answer(
         self, intent: Intent, f: Finding, lang: str, question: str = "", confidence: int = 100

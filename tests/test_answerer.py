@@ -60,3 +60,28 @@ def test_declined_questions_go_to_the_opt_in_log_and_answered_ones_do_not(live, 
     assert len(lines) == 1
     record = json.loads(lines[0])
     assert "executed" in record["question"] and "1234" not in record["question"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_category_quote_opens_as_the_category_answer_does_with_its_caveat_and_outlets(telegram_answerer, lang):
+    """The card under "arrested in China?" cites the figure the answer led with, never the topic's first one."""
+    data, writer = telegram_answerer.data, telegram_answerer.writer
+    quoted = 0
+    for intent in data.intents.values():
+        for breakdown in intent.breakdowns:
+            for f in data.categories(breakdown):
+                card = telegram_answerer.quote(intent.id, lang, f.category)
+                assert card is not None
+                opening = writer.category_answer(intent, f, lang).body.split(". ")[0]
+                sentence, source = card.split("\n\n")
+                assert sentence.startswith(opening), (intent.id, f.id)
+                assert not f.note or f.note[lang] in sentence
+                for sid in f.cite:
+                    assert data.sources[sid].url in source, (intent.id, f.id, sid)
+                quoted += 1
+    assert quoted > 30
+    china = telegram_answerer.quote("arrest_location", lang, "china")
+    assert "19" in china.split("\n")[0] and china != telegram_answerer.quote("arrest_location", lang)
+    assert telegram_answerer.quote("arrest_location", lang, "atlantis") == telegram_answerer.quote(
+        "arrest_location", lang
+    )

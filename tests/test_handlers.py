@@ -28,6 +28,13 @@ PIECES = st.one_of(
     WORDS.map(lambda w: f"<b>{html.escape(w)}</b>"),
     st.tuples(SLUGS, WORDS).map(lambda p: f'<a href="https://x.org/{p[0]}?a=1&amp;b=2">{html.escape(p[1])}</a>'),
     st.lists(WORDS, min_size=1, max_size=8).map(lambda ws: "<i>" + " ".join(map(html.escape, ws)) + "</i>"),
+    st.lists(WORDS, min_size=1, max_size=8).map(
+        lambda ws: (
+            "<blockquote expandable>"
+            + "\n".join(f'<a href="https://x.org/">{html.escape(w)}</a>' for w in ws)
+            + "</blockquote>"
+        )
+    ),
 )
 
 
@@ -56,6 +63,25 @@ def test_split_html_leaves_a_short_text_alone() -> None:
     assert split.split_html("<b>a</b> &amp; b") == ["<b>a</b> &amp; b"]
 
 
+def test_split_html_keeps_an_outlet_list_whole_in_one_part() -> None:
+    """A break inside the expandable list of outlets would leave half of them behind a second "show more"."""
+    outlets = "\n".join(f'<a href="https://x.org/{n}">Outlet number {n}</a>' for n in range(6))
+    head = "word " * 40 + "\n<i>Source: the report,\nvia</i>\n"  # line breaks only: a later one, inside, would do
+    text = head + "<blockquote expandable>" + outlets + "</blockquote>"
+    chunks = split.split_html(text, 400)
+    assert len(chunks) == 2
+    assert "<blockquote" not in chunks[0]
+    assert chunks[1].count("<blockquote expandable>") == 1 and chunks[1].endswith("</blockquote>")
+    assert all(f"Outlet number {n}" in chunks[1] for n in range(6))
+    # a list too long for any one part is cut at a line between outlets, each part's quote closed and reopened
+    outlets = "\n".join(f'<a href="https://x.org/{n}">Outlet number {n}</a>' for n in range(30))
+    chunks = split.split_html(f"<blockquote expandable>{outlets}</blockquote>", 400)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        parse_html(chunk)
+        assert chunk.startswith("<blockquote expandable><a ") and chunk.endswith("</a></blockquote>")
+
+
 # --- the answers the bot sends ----------------------------------------------------------------
 
 
@@ -66,6 +92,66 @@ def test_every_topic_answer_is_valid_telegram_html_with_a_short_button(telegram_
         assert reply is not None
         check_text(render.reply_html(reply), "HTML")  # valid, and within 4096 characters: one message
         assert len(render.Callback(render.TOPIC, lang, topic.id).encode().encode()) <= render.CALLBACK_DATA_BYTES
+
+
+OUTLETS_SHOWN = 3  # outlets a source line names in a line of its own; more, and they fold away
+
+
+def outlet_list(html_text: str) -> str | None:
+    """The inside of an answer's expandable block quote of outlets, or None."""
+    found = re.search(r"<blockquote expandable>(.*?)</blockquote>", html_text, re.DOTALL)
+    return found[1] if found else None
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_an_answer_with_many_outlets_folds_every_one_into_an_expandable_block_quote(
+    telegram_answerer: Answerer, lang: str
+) -> None:
+    folded = 0
+    for topic in telegram_answerer.topics(lang):
+        reply = telegram_answerer.topic(topic.id, lang)
+        assert reply is not None
+        body = render.reply_html(reply)
+        check_text(body, "HTML")
+        listed = outlet_list(body)
+        every = [render.link(ref) for ref in reply.sources]
+        assert all(a in body for a in every)  # no outlet dropped
+        if len(reply.sources) <= OUTLETS_SHOWN:
+            assert "<blockquote" not in body, topic.id
+            continue
+        folded += 1
+        assert listed is not None and body.count("<blockquote") == 1 and body.endswith("</blockquote>")
+        assert all(a in listed for a in every), topic.id
+        citation = reply.source_prefix.split("\n")[0]  # the report itself stays in view, above the fold
+        assert html.escape(citation) in body.split("<blockquote")[0]
+        assert html.escape(citation) not in listed
+    assert folded >= 4
+
+
+def test_the_method_answer_shows_its_five_outlets_folded_and_the_mss_answer_its_own_in_a_line(
+    telegram_answerer: Answerer,
+) -> None:
+    method = render.reply_html(telegram_answerer.ask("How was the research done?", "en"))
+    listed = outlet_list(method)
+    assert listed is not None and listed.count("<a href=") == 5 and "ReliefWeb" in listed and "Korea Herald" in listed
+    assert method.split("<blockquote")[0].rstrip().endswith("via</i>")
+    mss = render.reply_html(telegram_answerer.ask("What share is the MSS responsible for?", "en"))
+    assert "<blockquote" not in mss and mss.split("\n")[-1].startswith("<i>Source: TJWG")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_inline_results_carry_the_same_source_rendering(telegram_answerer: Answerer, lang: str) -> None:
+    folded = 0
+    for k, topic in enumerate(telegram_answerer.topics(lang)):
+        reply = telegram_answerer.topic(topic.id, lang)
+        assert reply is not None
+        sent = render.inline_article(k, reply).input_message_content.message_text
+        assert sent == render.reply_html(reply)  # one message: the whole answer, sources included
+        if len(reply.sources) > OUTLETS_SHOWN:
+            listed = outlet_list(sent)
+            assert listed is not None and all(render.link(ref) in listed for ref in reply.sources)
+            folded += 1
+    assert folded
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -163,6 +249,19 @@ def test_every_chart_caption_is_valid_html_within_the_caption_limit(telegram_ans
         assert 0 < split.units(visible) <= render.CAPTION_CHARS
         assert visible.startswith(charts.describe(data, breakdown, lang).title + "\n")
         assert ("출처" if lang == "ko" else "Source") in visible and '<a href="https://' in caption
+
+
+def test_a_chart_citing_many_outlets_folds_them_into_an_expandable_block_quote(telegram_answerer: Answerer) -> None:
+    data = telegram_answerer.data
+    five = tuple(s for s, source in data.sources.items() if source.kind != "context")[:5]
+    sex = {f.id: dataclasses.replace(f, cite=five) for f in data.categories("sex")}
+    data = dataclasses.replace(data, findings={**data.findings, **sex})
+    for lang in ("en", "ko"):
+        caption = render.chart_caption(data, "sex", lang)
+        assert split.units(parse_html(caption)) <= render.CAPTION_CHARS
+        listed = outlet_list(caption)
+        assert listed is not None and all(data.sources[s].url in listed for s in five)
+        assert caption.split("\n")[0] == f"<b>{html.escape(charts.describe(data, 'sex', lang).title)}</b>"
 
 
 def test_a_caption_too_long_for_telegram_is_cut(telegram_answerer: Answerer) -> None:

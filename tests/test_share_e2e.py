@@ -228,16 +228,49 @@ async def test_quote_button_and_command_send_the_plain_citation(
     assert text_of(command) == text_of(pressed)
 
 
-async def test_a_category_answer_names_its_category_in_the_quote_button_which_still_quotes_the_topic(
+async def test_the_quote_button_under_a_category_answer_quotes_that_category(
     bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
 ) -> None:
-    fake_bot_api.message("how many were arrested in China?")
+    fake_bot_api.message("How many were arrested in China?")
     answer = await fake_bot_api.wait_for("sendMessage")
     quote = [b["callback_data"] for b in buttons(answer) if b["callback_data"].startswith("q:")]
     assert quote == ["q:en:arrest_location:china"]  # what a reply to this answer is read against, on any worker
 
     mark = len(fake_bot_api.calls)
     fake_bot_api.callback(answer.result, quote[0])
+    pressed = await fake_bot_api.wait_for("sendMessage", since=mark)
+    card = html.unescape(text_of(pressed))
+    lead = card.split("\n")[0]
+    assert lead.startswith("19 victims") and "China" in lead and "inside North Korea" not in card
+    assert "Korea Herald only" in lead  # the category's own caveat
+    assert "The Korea Herald" in card and "https://m.koreaherald.com/" in card  # its outlet, linked
+    assert "Seoul Economic Daily" not in card  # the topic's other outlet, behind a figure the card does not give
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.message("/quote arrest_location")  # the command still quotes the topic
+    command = await fake_bot_api.wait_for("sendMessage", since=mark)
+    assert html.unescape(text_of(command)) == telegram_answerer.quote("arrest_location", "en")
+    assert "inside North Korea" in html.unescape(text_of(command))
+
+
+async def test_a_korean_category_quote_button_quotes_the_category_in_korean(bot: Any, fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.message("중국에서 체포된 사람은 몇 명?")
+    answer = await fake_bot_api.wait_for("sendMessage")
+    quote = [b["callback_data"] for b in buttons(answer) if b["callback_data"].startswith("q:")]
+    assert quote == ["q:ko:arrest_location:china"]
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.callback(answer.result, quote[0])
+    card = html.unescape(text_of(await fake_bot_api.wait_for("sendMessage", since=mark)))
+    assert card.startswith("19명") and "중국" in card.split("\n")[0] and "출처:" in card
+
+
+async def test_a_quote_button_naming_a_category_the_data_no_longer_has_quotes_the_topic(
+    bot: Any, fake_bot_api: FakeBotApi, telegram_answerer: Answerer
+) -> None:
+    fake_bot_api.message("/topics")
+    menu = await fake_bot_api.wait_for("sendMessage")
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.callback(menu.result, "q:en:arrest_location:atlantis")
     pressed = await fake_bot_api.wait_for("sendMessage", since=mark)
     assert html.unescape(text_of(pressed)) == telegram_answerer.quote("arrest_location", "en")
 

@@ -7,6 +7,7 @@ import contextlib
 import html
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -369,6 +370,40 @@ async def test_korean_inline_query_gets_korean_results(bot: Any, fake_bot_api: F
     call = await fake_bot_api.wait_for("answerInlineQuery")
     text = call.params["results"][0]["input_message_content"]["message_text"]
     assert MSS_FIGURE_KO in text and "출처" in text
+
+
+METHOD_QUESTION = "How was the research done?"  # five outlets behind its figures
+METHOD_OUTLETS = ("TJWG", "Seoul Economic Daily", "Newsis", "ReliefWeb", "The Korea Herald")
+
+
+def folded_outlets(message: str) -> list[str]:
+    """The names of the outlets inside a message's expandable block quote, in order."""
+    inside = message.partition("<blockquote expandable>")[2].partition("</blockquote>")[0]
+    return [html.unescape(name) for name in re.findall(r'<a href="https://[^"]+">([^<]+)</a>', inside)]
+
+
+async def test_an_answer_with_many_outlets_arrives_with_every_one_folded(bot: Any, fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.message(METHOD_QUESTION)
+    call = await fake_bot_api.wait_for("sendMessage")
+    assert call.error is None and call.params["parse_mode"] == "HTML"  # Telegram would accept it
+    folded = folded_outlets(text_of(call))
+    assert len(folded) == len(METHOD_OUTLETS)
+    assert all(any(name in shown for shown in folded) for name in METHOD_OUTLETS)
+    assert "Source: TJWG, Existing" in text_of(call).partition("<blockquote")[0]  # the report stays in view
+
+
+async def test_inline_results_fold_many_outlets_as_messages_do(bot: Any, fake_bot_api: FakeBotApi) -> None:
+    fake_bot_api.inline(METHOD_QUESTION)
+    call = await fake_bot_api.wait_for("answerInlineQuery")
+    assert call.error is None
+    texts = [r["input_message_content"]["message_text"] for r in call.params["results"]]
+    assert len(folded_outlets(texts[0])) == len(METHOD_OUTLETS)
+
+    mark = len(fake_bot_api.calls)
+    fake_bot_api.inline("mss share")  # three outlets or fewer: on the source line, nothing folded
+    call = await fake_bot_api.wait_for("answerInlineQuery", since=mark)
+    first = call.params["results"][0]["input_message_content"]["message_text"]
+    assert MSS_FIGURE in first and "<blockquote" not in first and '<a href="https://' in first
 
 
 async def test_inline_query_with_no_match_offers_the_bot(bot: Any, fake_bot_api: FakeBotApi) -> None:

@@ -296,13 +296,13 @@ async def quote_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     button = decode(query.data)
-    topic = render.quoted_topic(button) if button else ""
-    citation = context.answerer.quote(topic, button.lang) if button else None
+    topic, category = render.quoted(button) if button else ("", None)
+    citation = context.answerer.quote(topic, button.lang, category) if button else None
     if citation is None:
         await query.answer(text(menu_lang(update, context), "topic_gone"))
         return
     await query.answer()
-    logger.info("%s: quote %s lang=%s", update_kind(update), topic, button.lang)
+    logger.info("%s: quote %s lang=%s", update_kind(update), button.value, button.lang)  # topic[:category]
     if query.message is not None:
         await send_quote(query.message, citation, quote=False)
 

@@ -28,6 +28,7 @@ from .split import split_html, units
 
 CALLBACK_DATA_BYTES = 64  # Telegram's limit on callback data
 INLINE_DESCRIPTION_CHARS = 100
+OUTLETS_SHOWN = 3  # outlets a source line names on the report's line; more fold into an expandable block quote
 CAPTION_CHARS = 1024  # Telegram's limit on a photo caption, counted after the HTML is parsed
 METHOD_FINDINGS = ("interviewees_total", "cases_total", "victims_total")  # the method, in /about
 LANG_NAMES = {"en": "English", "ko": "한국어"}
@@ -61,6 +62,17 @@ def links(refs: Iterable[SourceRef], lang: str) -> str:
     return f" {html.escape(JOINER[lang])} ".join(link(r) for r in refs)
 
 
+def source_html(prefix: str, refs: Sequence[SourceRef], lang: str) -> str:
+    """A source line in Telegram HTML. Up to OUTLETS_SHOWN outlets follow the report's citation on its line;
+    more are every one listed, one a line, in an expandable block quote under it: none dropped, the report in
+    view, and the answer not buried under a paragraph of links (Bot API 7.4, `<blockquote expandable>`)."""
+    head = f"<i>{html.escape(prefix)}</i>" if prefix else ""
+    if len(refs) <= OUTLETS_SHOWN:
+        return f"{head} {links(refs, lang)}".strip()
+    listed = "\n".join(link(r) for r in refs)
+    return f"{head}\n<blockquote expandable>{listed}</blockquote>".lstrip()
+
+
 def reply_html(reply: Reply) -> str:
     """An answer in Telegram's HTML: title bold, outlets as links, every text escaped."""
     parts = [f"<b>{html.escape(reply.title)}</b>"] if reply.title else []
@@ -70,7 +82,7 @@ def reply_html(reply: Reply) -> str:
         body = body.replace(lead, f"<b>{lead}</b>", 1)
     parts.append(body)
     if reply.sources:
-        parts.append(f"<i>{html.escape(reply.source_prefix)}</i> {links(reply.sources, reply.lang)}".strip())
+        parts.append(source_html(reply.source_prefix, reply.sources, reply.lang))
     return "\n\n".join(parts)
 
 
@@ -98,9 +110,10 @@ def decode(data: str | None) -> Callback | None:
     return Callback(kind, lang, value)
 
 
-def quoted_topic(button: Callback) -> str:
-    """The topic a Quote button cites: its value without the category of the answer it came with."""
-    return button.value.partition(":")[0]
+def quoted(button: Callback) -> tuple[str, str | None]:
+    """The topic a Quote button cites and the category of the answer it came with, if any."""
+    topic, _, category = button.value.partition(":")
+    return topic, category or None
 
 
 def answer_of(markup: InlineKeyboardMarkup | None) -> tuple[str, str | None] | None:
@@ -109,8 +122,7 @@ def answer_of(markup: InlineKeyboardMarkup | None) -> tuple[str, str | None] | N
         for button in row:
             found = decode(button.callback_data) if isinstance(button.callback_data, str) else None
             if found is not None and found.kind == QUOTE and found.value:
-                topic, _, category = found.value.partition(":")
-                return topic, category or None
+                return quoted(found)
     return None
 
 
@@ -177,7 +189,7 @@ def chart_caption(data: Dataset, breakdown_id: str, lang: str) -> str:
     (its footer gives their names only, to stay legible) with its date and link."""
     chart = describe(data, breakdown_id, lang)
     refs, prefix = Writer(data).source_line([data.findings[f] for f in chart.cited], lang, chart.context)
-    caption = f"<b>{html.escape(chart.title)}</b>\n<i>{html.escape(prefix)}</i> {links(refs, lang)}".strip()
+    caption = f"<b>{html.escape(chart.title)}</b>\n{source_html(prefix, refs, lang)}".strip()
     shown = join_sources(refs, lang, "labels")  # the links' words: what Telegram counts once it has parsed the HTML
     plain = f"{chart.title}\n{prefix} {shown}"
     if units(plain) > CAPTION_CHARS:  # never with today's data; a cut caption is better than a refused photo

@@ -12,7 +12,8 @@ def split_html(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     """Telegram HTML cut into messages of at most `limit` characters (UTF-16 units, as Telegram counts).
 
     Breaks fall at the last paragraph break that fits, else the last line break, else the last space;
-    never inside a tag or an entity. Tags open at a break are closed there and reopened in the next part.
+    never inside a tag or an entity, and inside a block quote (an answer's list of outlets) only when the
+    quote alone is longer than a part. Tags open at a break are closed there and reopened in the next part.
     """
     if units(text) <= limit:
         return [text]
@@ -35,6 +36,8 @@ def split_html(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
                     continue
             size, stack, j = size + units(tokens[j]), after, j + 1
             if (priority := _break_priority(tokens[j - 1])) and j - 1 > i:
+                if any(name in WHOLE for name, _ in stack):  # inside a block quote: only if nothing else fits
+                    priority -= len(BREAKS)
                 breaks[priority] = (j - 1, stack)
         if j < len(tokens) and breaks:
             end, stack = breaks[max(breaks)]
@@ -47,6 +50,9 @@ def split_html(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
         opened = stack
     return chunks
 
+
+WHOLE = frozenset({"blockquote"})  # tags a part breaks inside only when nothing before them fits
+BREAKS = (1, 2, 3)  # the priorities of a space, a line break and a paragraph break
 
 _TOKEN = re.compile(r"<[^>]*>|&#?[0-9A-Za-z]+;|\n{2,}|\n|[^\S\n]+|[^<&\s]+|[<&]")
 _OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)[^>]*>")
@@ -92,11 +98,12 @@ def _closing(stack: list[tuple[str, str]]) -> str:
 
 
 def _break_priority(token: str) -> int:
+    space, line, paragraph = BREAKS
     if token.startswith("\n\n"):
-        return 3
+        return paragraph
     if token == "\n":
-        return 2
-    return 1 if token.isspace() else 0
+        return line
+    return space if token.isspace() else 0
 
 
 def _visible(chunk: str) -> str:
