@@ -268,7 +268,9 @@ def test_the_border_guards_own_count_is_still_declined(answerer):
 
 def test_a_context_figure_quoted_in_the_question_is_not_a_cross_tabulation(answerer):
     """FOOTPRINTS' own figure is about the Kim Jong-un era: asking for it crosses nothing."""
-    reply = answerer.ask("How many foreign victims does FOOTPRINTS list, and how many were taken before the Kim Jong-un era?")
+    reply = answerer.ask(
+        "How many foreign victims does FOOTPRINTS list, and how many were taken before the Kim Jong-un era?"
+    )
     assert reply.kind == "answer" and "39" in reply.text
 
 
