@@ -277,3 +277,20 @@ def test_a_context_figure_quoted_in_the_question_is_not_a_cross_tabulation(answe
 def test_a_report_category_asked_of_a_context_database_is_still_declined(answerer):
     reply = answerer.ask("how many of the FOOTPRINTS victims were women?")
     assert reply.kind == "decline"
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("how many victims have no known date at all?", "unknown"),
+        ("언제 사라졌는지 모르는 피해자는 몇 명?", "unknown"),
+        ("남 탈북 도와줬다가 잡혀간 사람 몇 명이야?", "helping"),
+    ],
+)
+def test_everyday_words_for_a_category_reach_it(answerer, question, category):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.category == category
+
+
+def test_asking_for_help_is_not_helping_escapees(answerer):
+    assert answerer.ask("도와줘").kind == "smalltalk"
