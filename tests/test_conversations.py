@@ -294,3 +294,12 @@ def test_everyday_words_for_a_category_reach_it(answerer, question, category):
 
 def test_asking_for_help_is_not_helping_escapees(answerer):
     assert answerer.ask("도와줘").kind == "smalltalk"
+
+
+def test_children_in_a_list_of_kin_are_family_not_an_age_group(answerer):
+    kin = answerer.ask(
+        "Of the relatives among the victims, how many were immediate family such as children or parents?"
+    )
+    assert kin.kind == "answer" and kin.intent == "relationship" and "about half" in kin.text
+    crossed = answerer.ask("how many children were relatives of interviewees?")
+    assert crossed.kind == "decline"  # an age group crossed with the relationship: not published
