@@ -303,3 +303,17 @@ def test_children_in_a_list_of_kin_are_family_not_an_age_group(answerer):
     assert kin.kind == "answer" and kin.intent == "relationship" and "about half" in kin.text
     crossed = answerer.ask("how many children were relatives of interviewees?")
     assert crossed.kind == "decline"  # an age group crossed with the relationship: not published
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is chinese police really #2 on the list?",
+        "are chinese police 2nd among arresting agencies?",
+        "중국 공안이 2위야?",
+    ],
+)
+def test_a_rank_is_not_checked_as_a_count(answerer, question):
+    """ "#2", "2nd", 2위 say where an agency stands: never "No: the report says 17, not 2"."""
+    reply = answerer.ask(question)
+    assert reply.verdict is None and "not 2" not in reply.text and "2가 아니라" not in reply.text

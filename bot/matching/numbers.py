@@ -109,9 +109,20 @@ NEAR = 48  # characters either side of a number that its rules look at: three wo
 COARSEST = 5.0  # percentage points: "one in two" for 47.8% is a rounding, for 40% it is not
 
 
+# A rank up to tenth ("#2 on the list", "2nd", "2위", "2번째") says where a category stands, which answers give in
+# words ("second only to …"); it is no figure to check. Higher ordinals are kept: "the 47th session".
+RANK_SIGN = re.compile(r"(?:#|\bno\.\s?)((?:[1-9]|10))\b", re.I)  # "#2" reads as "2nd"
+RANK = re.compile(r"(?<![\w.])(?:[1-9]|10)(?:(?:st|nd|rd|th)(?![\w%])| (?:위|번째|등))")
+
+
+def _without_ranks(question: str) -> str:
+    """The cleaned question without its ranks ("#2", "2nd", 2위): an order, not a figure."""
+    return RANK.sub(" ", clean(RANK_SIGN.sub(r"\1st", question or "")))
+
+
 def read(question: str, words: NumberWords) -> Numbers:
     """The numbers of a question, sorted into stated figures, plain numbers and years."""
-    text = f" {clean(question)} "
+    text = f" {_without_ranks(question)} "
     table = words.numbers or {}
     if not any(ch.isdigit() for ch in text) and not _number_words(table).search(text):
         return Numbers()  # no figure stated, no year, nothing to refer to
