@@ -8,7 +8,7 @@ from bot.wording; every figure from the Dataset.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .korean import AFTER_PLACEHOLDER, agree, attach
 from .matching.claims import Verdict
@@ -19,6 +19,7 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 DEFAULT_BASE_KO = "피해자"  # "113명 중 62명" reads better than "피해자 113명 중 62명" after "피해자는"
 SOURCES_SHOWN = 3  # outlets a chart's footer names
+SHARE_MIN_BASE = 10  # below ten, a share misleads ("2 of 3 (66.7%)"): the count alone is printed
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,33 @@ class Reply:
 ASKED_AGAIN = {"empty", "vague", "instruction"}  # declines that ask for a question rather than explain a gap
 
 
+@dataclass
+class Stated:
+    """What a Korean answer has said so far, so that it says it once: the bases it named ("113명 중" once, then
+    "29명(25.7%)"), and the shares it printed, the computed ones noted together at the end."""
+
+    bases: set[tuple[int, str, str]] = field(default_factory=set)
+    shares: list[tuple[str, bool, bool]] = field(default_factory=list)  # (share as printed, computed, context)
+
+    def named(self, f: Finding) -> bool:
+        """Whether f's base was named before; from now on it has been."""
+        key = (f.base or 0, f.counter, f.base_label.get("ko", ""))
+        known = key in self.bases
+        self.bases.add(key)
+        return known
+
+    def note(self) -> str:
+        """One sentence on the computed shares: all of them, or which."""
+        computed = [(share, context) for share, derived, context in self.shares if derived]
+        if not computed:
+            return ""
+        suffix = "_context" if all(context for _, context in computed) else ""
+        if len(computed) == len(self.shares):
+            return say("ko", "derived_note_all" + suffix)
+        shares = "·".join(dict.fromkeys(share for share, _ in computed))
+        return say("ko", "derived_note_some" + suffix, shares=shares)
+
+
 class Writer:
     """Turns findings, intents and matcher decisions into sentences of one Dataset."""
 
@@ -105,29 +133,48 @@ class Writer:
 
     # --- figures -----------------------------------------------------------------------------
 
-    def figure(self, f: Finding, lang: str) -> str:
-        """The figure as a journalist would quote it: '62 of 113 victims (54.9%)', '113명 중 62명(54.9%)'."""
+    def figure(self, f: Finding, lang: str, stated: Stated | None = None) -> str:
+        """The figure as a journalist would quote it: '62 of 113 victims (54.9%)', '113명 중 62명(54.9%)'; no
+        share of a base under ten ('2 of 3 victims arrested in Russia'). Within a Korean answer (`stated`), a
+        base already named is not named again ('29명(25.7%)') and a computed share is noted at the end."""
         if f.value and f.count is None and f.percent is None:
             return f.value[lang]
         ko_label = "" if f.base_label.get("ko") in (None, DEFAULT_BASE_KO) else f"{f.base_label['ko']} "
+        known = stated is not None and f.base is not None and stated.named(f)
+        of_base = "" if known else f"{ko_label}{f.base}{f.counter} 중 "
         if f.percent_only:
             if lang == "ko":
-                return f"{ko_label}{f.base}{f.counter} 중 {_pct(f.percent)}({say(lang, 'percent_only')})"
+                if stated is not None:
+                    stated.shares.append((_pct(f.percent), False, f.is_context))
+                return f"{of_base}{_pct(f.percent)}({say(lang, 'percent_only')})"
             return f"{_pct(f.percent)} of the {f.base} {f.base_label['en']} ({say(lang, 'percent_only')})"
         assert f.count is not None
         if f.base is None:
             count = f"{say(lang, 'about')} {f.count}" if f.approx else str(f.count)
             return f"{count}{f.unit['ko']}" if lang == "ko" else f"{count} {f.unit['en']}"
-        stat = self.data.stats.get((f.id, "share_of_base"))
-        share = f.percent if f.percent is not None else (stat.value if stat else None)
+        share = self._share(f)
         derived = say(lang, "derived_context" if f.is_context else "derived")
-        suffix = "" if share is None else (_pct(share) if f.percent is not None else f"{_pct(share)}, {derived}")
+        computed = f.percent is None
+        if stated is not None and share is not None:
+            stated.shares.append((_pct(share), computed, f.is_context))
+            suffix = _pct(share)
+        else:
+            suffix = "" if share is None else (f"{_pct(share)}, {derived}" if computed else _pct(share))
         if lang == "ko":
-            return f"{ko_label}{f.base}{f.counter} 중 {f.count}{f.counter}" + (f"({suffix})" if suffix else "")
+            return f"{of_base}{f.count}{f.counter}" + (f"({suffix})" if suffix else "")
         return f"{f.count} of {f.base} {f.base_label['en']}" + (f" ({suffix})" if suffix else "")
 
-    def sentence(self, f: Finding, lang: str) -> str:
-        figure = self.figure(f, lang)
+    def _share(self, f: Finding) -> float | None:
+        """The share of its base an answer prints: as published, else computed; none of a base under ten."""
+        if f.percent is not None:
+            return f.percent
+        stat = self.data.stats.get((f.id, "share_of_base"))
+        if stat is None or (f.base is not None and f.base < SHARE_MIN_BASE):
+            return None
+        return stat.value
+
+    def sentence(self, f: Finding, lang: str, stated: Stated | None = None) -> str:
+        figure = self.figure(f, lang, stated)
         if lang == "ko":  # the particle after the figure agrees with how the figure ends
             text = re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: figure + agree(figure, m["particle"]), f.text[lang])
         else:
@@ -137,34 +184,91 @@ class Writer:
     def fill(self, template: str, lang: str) -> tuple[str, list[str]]:
         """A template with every placeholder replaced; also the finding ids it used, in order."""
         used: list[str] = []
+        stated = Stated() if lang == "ko" else None  # Korean: each base named once, computed shares noted once
 
         def replace_field(m: re.Match[str]) -> str:
             field = PLACEHOLDER.match(m.group(1))
             assert field is not None, m.group(0)  # sources.py refuses any other placeholder
             if field["breakdown"]:
-                members = self.data.categories(field["breakdown"])
+                members = self._ordered(self.data.categories(field["breakdown"]))
                 used.extend(f.id for f in members)
-                return "; ".join(f"{f.label[lang]}: {self.figure(f, lang)}" for f in members)
+                return self.listing(members, lang, stated)
             f = self.data.findings[field["finding"]]
             used.append(f.id)
             attr = field["attr"]
             if attr == "text":
-                return self.sentence(f, lang)
+                return self.sentence(f, lang, stated)
             if attr in {"count", "base"}:
                 return str(getattr(f, attr))
             if attr == "percent":
                 return _pct(f.percent or 0.0)
-            return self.figure(f, lang)
+            return self.figure(f, lang, stated)
 
-        if lang == "ko":  # a particle after a placeholder agrees with how its text ends
+        if stated is not None:  # a particle after a placeholder agrees with how its text ends
             pattern = re.compile(FIELD.pattern + AFTER_PLACEHOLDER)
 
             def replace_ko(m: re.Match[str]) -> str:
                 value = replace_field(m)
                 return value + agree(value, m["particle"])
 
-            return " ".join(pattern.sub(replace_ko, template).split()), list(dict.fromkeys(used))
+            body = " ".join([pattern.sub(replace_ko, template), stated.note()])
+            return " ".join(body.split()), list(dict.fromkeys(used))
         return " ".join(FIELD.sub(replace_field, template).split()), list(dict.fromkeys(used))
+
+    def _ordered(self, members: list[Finding]) -> list[Finding]:
+        """Categories largest first, as a desk lists them (ties in the order of findings.yaml)."""
+        return sorted(members, key=lambda m: -(self._share(m) or self._count_share(m)))
+
+    def _amount(self, f: Finding, lang: str) -> str:
+        """A category's count and share, its base said before it: '21명(46.7%)', '21 (46.7%)', '8.8%', '2명'."""
+        share = self._share(f)
+        if f.percent_only:
+            return _pct(share)
+        space = "" if lang == "ko" else " "
+        count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
+        return count + (f"{space}({_pct(share)})" if share is not None else "")
+
+    def _count_share(self, f: Finding) -> float:
+        return (f.count or 0) / f.base if f.base else 0.0
+
+    def listing(self, members: list[Finding], lang: str, stated: Stated | None = None, lead: str = "") -> str:
+        """The categories of a breakdown in one sentence, the base given once, then each label with its count:
+        "45명 가운데 탈북 후 강제송환이 21명(46.7%)으로 가장 많았고, 탈북 시도 12명(26.7%), … 순이었습니다." /
+        "Of the 45 escape-related victims: repatriated after escaping 21 (46.7%), … (shares computed …)."
+        `lead` opens it ("이", "Of them:"); in a Korean answer (`stated`), the computed shares are noted with
+        the answer's others, at its end."""
+        first = members[0]
+        items = [(m.label[lang], self._amount(m, lang)) for m in members]
+        shares = [(m, self._share(m)) for m in members]
+        printed = [(_pct(s), m.percent is None and not m.percent_only, m.is_context) for m, s in shares if s]
+        if lang == "ko":
+            if stated is not None:
+                stated.named(first)
+                stated.shares.extend(printed)
+            base = " ".join(w for w in (lead, f"{first.base}{first.counter}") if w)  # "이 19명"
+            if len(members) > 2 and self._count_share(members[0]) > self._count_share(members[1]):
+                (label, amount), rest = items[0], ", ".join(f"{label} {amount}" for label, amount in items[1:])
+                text = say(lang, "list_ranked", base=base, first=label, amount=amount, rest=rest)
+            else:  # two, or a tie at the top: no "가장 많았고"
+                listed = ", ".join(f"{attach(label, '가')} {amount}" for label, amount in items)
+                text = say(lang, "list_plain", base=base, items=listed)
+        else:
+            head = lead or say(lang, "of_base", base=first.base, label=first.base_label["en"])
+            text = f"{head} {_and([f'{label} {amount}' for label, amount in items])}"
+        computed = [share for share, derived, _ in printed if derived]
+        if computed and stated is None:
+            context = "_context" if all(c for _, d, c in printed if d) else ""
+            if len(computed) == len(printed):
+                note = say(lang, "shares_derived_context_note" if context else "shares_derived").lstrip("* ")
+            else:
+                joined = ("·" if lang == "ko" else ", ").join(dict.fromkeys(computed))
+                note = say(lang, "shares_some_derived" + context, shares=joined)
+            text += f"({note})" if lang == "ko" else f" ({note})"
+        text += "."
+        only = [m.label[lang] for m in members if m.percent_only]
+        if only:
+            text += " " + say(lang, "list_percent_only", labels=", ".join(only) if lang == "ko" else _and(only))
+        return text
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -201,8 +305,8 @@ class Writer:
         clauses = []
         for pairs, outlets in alike.items():
             if lang == "ko":
-                steps = ", ".join(f"{_pct(a)}를 {_whole(b)}로" for a, b in pairs)
-                clauses.append(f"{'·'.join(outlets)}{agree(outlets[-1], '는')} {steps} 반올림해 보도했습니다.")
+                steps = ", ".join(f"{attach(_pct(a), '를')} {attach(_whole(b), '로')}" for a, b in pairs)
+                clauses.append(f"{attach('·'.join(outlets), '는')} {steps} 반올림해 보도했습니다.")
             else:
                 steps = _and([f"{_pct(a)} to {_whole(b)}" for a, b in pairs])
                 verb = "rounds" if len(outlets) == 1 else "round"
@@ -264,9 +368,9 @@ class Writer:
             )
         used = [f.id]
         for sub in (b for b in self.data.breakdowns.values() if b.parent == f.id):
-            members = self.data.categories(sub.id)
+            members = self._ordered(self.data.categories(sub.id))
             used += [m.id for m in members]
-            parts.append(self._split(members, lang))
+            parts.append(self.listing(members, lang, lead=say(lang, "of_them")))
         for other in f.related:  # what the figure is compared with ("women: 41.6%, against 6-30% in Latin America")
             parts.append(self.sentence(self.data.findings[other], lang))
             used.append(other)
@@ -279,7 +383,6 @@ class Writer:
         under about 30 words: "19 victims were detained in China: 19 of the 23 victims arrested abroad (82.6%)
         and 16.8% of all 113 victims (both shares computed from the report's counts)."
         """
-        stat = self.data.stats[(f.id, "share_of_base")]
         of_all = self.data.stats[(f.id, "share_of_victims")]
         total = self.data.findings[TOTAL_FINDING]
         noun = f.base_label["en"].split()[0]
@@ -290,8 +393,13 @@ class Writer:
         else:
             said = f.text[lang].replace("{fig}", plain)
             said = said[0].upper() + said[1:]
-        share_base = _pct(f.percent if f.percent is not None else stat.value)
-        share_base = f"{f.count}{f.counter}({share_base})" if lang == "ko" else f"{f.count} ({share_base})"
+        share = self._share(f)
+        if share is None:  # a base under ten: the count alone
+            share_base = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
+        elif lang == "ko":
+            share_base = f"{f.count}{f.counter}({_pct(share)})"
+        else:
+            share_base = f"{f.count} ({_pct(share)})"
         label = f.base_label[lang]
         within = say(
             lang,
@@ -302,7 +410,8 @@ class Writer:
             share_all=_number(of_all.value),
             total=total.count,
         )
-        derived = say(lang, "shares_both_derived" if f.percent is None else "share_all_derived")
+        both = f.percent is None and share is not None
+        derived = say(lang, "shares_both_derived" if both else "share_all_derived")
         if lang == "ko":
             return f"{said} {within}({derived})."
         head, semicolon, rest = said.rstrip(".").partition(";")  # "…in Vietnam: 1 (4.3%) of …; no source names…"
@@ -311,34 +420,19 @@ class Writer:
     def _rank(self, f: Finding, rank: int, largest: bool, siblings: list[Finding], lang: str) -> str:
         """Where a category stands, in words a desk would print: "Only Kim Jong-il's era is larger", "중국 다음으로
         많습니다", not "ranks 2nd of 3 published categories"."""
+        breakdown = self.data.breakdowns.get(f.breakdown or "")
+        title = re.sub(r"\s*\([^()]*\)$", "", breakdown.title[lang]) if breakdown else ""  # "…의 대응(참고)": no aside
         if largest:
-            title = self.data.breakdowns[f.breakdown].title[lang] if f.breakdown in self.data.breakdowns else ""
             return say(lang, "largest", group=title)
-        if rank == 2:
-            above = next(
-                (
-                    s
-                    for s in siblings
-                    if (st := self.data.stats.get((s.id, "share_of_base"))) is not None and st.rank == 1
-                ),
-                None,
-            )
-            if above is not None:
-                return say(lang, "second", above=above.label[lang])
+        if rank == len(siblings) and breakdown is not None:  # among published groups only, unless they are all
+            return say(lang, "smallest" if breakdown.exhaustive else "smallest_published", group=title)
+        ranks = {s.id: st.rank for s in siblings if (st := self.data.stats.get((s.id, "share_of_base"))) and st.rank}
+        higher = sorted((s for s in siblings if ranks.get(s.id, rank) < rank), key=lambda s: ranks[s.id])
+        above = [re.sub(r"\s*\([^()]*\)$", "", s.label[lang]) for s in higher]  # its dates are another figure's
+        if above:  # "김정일·김정은 집권기 다음으로 많습니다", not "4개 가운데 3번째로 많습니다"
+            joined = "·".join(above) if lang == "ko" else _and(above)
+            return say(lang, "second" if len(above) == 1 else "behind", above=joined)
         return say(lang, "rank", rank=_ordinal(rank, lang), size=len(siblings))
-
-    def _split(self, members: list[Finding], lang: str) -> str:
-        """A sub-breakdown in one sentence: 'Of them: A 17 (89.5%); B 1 (5.3%) (shares computed ...)'."""
-        items, derived = [], False
-        for m in members:
-            stat = self.data.stats.get((m.id, "share_of_base"))
-            derived = derived or bool(stat and stat.derived)
-            count = f"{m.count}{m.counter}" if lang == "ko" else str(m.count)
-            space = "" if lang == "ko" else " "
-            share = f"{space}({_pct(stat.value)})" if stat else ""
-            items.append(f"{m.label[lang]} {count}{share}")
-        note = f" ({say(lang, 'shares_derived')})" if derived else ""
-        return f"{say(lang, 'of_them')} {'; '.join(items)}{note}."
 
     def _reply(
         self,
@@ -354,7 +448,8 @@ class Writer:
         findings = [self.data.findings[i] for i in used]
         context = bool(findings) and all(f.is_context for f in findings)
         refs, prefix = self.source_line(findings, lang, context)
-        lead = next((fig for fig in (self.figure(f, lang) for f in findings[:1]) if fig in body), "")
+        printed = [self.figure(f, lang, stated) for f in findings[:1] for stated in (None, Stated())]
+        lead = next((fig for fig in printed if fig in body), "")
         if not lead and (count := re.match(r"\d+(?: [a-z]+|명)", body)):  # "19 victims were detained in China: …"
             lead = count.group(0)
         return Reply(
@@ -482,29 +577,14 @@ class Writer:
         f = self.data.findings[verdict.finding] if verdict.finding else None
         figure = self.compared_figure(f, verdict.measure, lang) if f else ""
         stated = verdict.stated.text if verdict.stated else ""
-        korean = lang == "ko"
         if verdict.kind == "exact":
             return say(lang, "verdict_exact", figure=figure)
         if verdict.kind == "rounded" and verdict.by:
             by = f" {JOINER[lang]} ".join(self.source_label(self.data.sources[s], lang) for s in verdict.by)
-            return say(
-                lang,
-                "verdict_rounded_by",
-                figure=figure,
-                by=by,
-                by_topic=attach(by, "은") if korean else by,
-                stated=stated,
-                stated_as=attach(stated, "으로") if korean else stated,
-            )
+            return say(lang, "verdict_rounded_by", figure=figure, by=by, stated=stated)
         if verdict.kind == "rounded":
             return say(lang, "verdict_rounded", figure=figure)
-        return say(
-            lang,
-            "verdict_differs",
-            figure=figure,
-            stated=stated,
-            stated_subject=attach(stated, "이") if korean else stated,
-        )
+        return say(lang, "verdict_differs", figure=figure, stated=stated)
 
     def compared_figure(self, f: Finding, measure: str, lang: str) -> str:
         """The report's figure a claim was compared with: the finding, or its share of all victims."""

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .answers import Reply, Writer
+from .answers import SHARE_MIN_BASE, Reply, Writer
 from .models import LANGS, Dataset, Finding
 from .wording import say
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # matplotlib is imported lazily, inside the functions, so `im
     from matplotlib.text import Text
 
 WIDTH, HEIGHT, DPI = 1200, 675, 150  # 16:9, the shape Telegram and social posts show whole
-CHART_VERSION = "2"  # part of every cache key: bump it when the drawing changes
+CHART_VERSION = "3"  # part of every cache key: bump it when the drawing changes
 FONT_FAMILY = "NanumGothic"
 FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 FONT_HINT = "no Korean font for the charts: pip install koreanize-matplotlib (or apt install fonts-nanum)"
@@ -177,8 +177,10 @@ def _bar(data: Dataset, f: Finding, dates: str, lang: str) -> Bar:
         text = f"{share:.1f}% ({say(lang, 'chart_percent_only')})"
         return Bar(f.id, label, share, text, percent_only=True, derived=False, dates=dates)
     stat = data.stats.get((f.id, "share_of_base"))
-    derived = bool(stat and stat.derived)
     count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
+    if f.base is not None and f.base < SHARE_MIN_BASE:  # "2 of 3", as in the answers: the bar shows the share
+        return Bar(f.id, label, share, count, percent_only=False, derived=False, dates=dates)
+    derived = bool(stat and stat.derived)
     text = f"{count} ({share:.1f}%)" + ("*" if derived else "")
     return Bar(f.id, label, share, text, percent_only=False, derived=derived, dates=dates)
 

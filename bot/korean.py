@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # How each digit is read (일, 이, 삼 …): only whether it ends in a consonant, and whether that is ㄹ, matters.
 DIGIT_FINAL = {"0": "ㅇ", "1": "ㄹ", "2": "", "3": "ㅁ", "4": "", "5": "", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ", "9": ""}
 FINALS = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]  # the 27 final consonants, in Unicode order
@@ -13,7 +15,7 @@ PAIRS = {
     "으로": ("으로", "로"),
     "이다": ("이다", "다"),
 }
-SKIPPED = " ]}』」'\"’”"  # closing brackets and quotes are skipped
+SKIPPED = " ]}』」》〉'\"’”"  # closing brackets and quotes are skipped
 # Latin letters as Koreans read them: those whose reading ends in a consonant (L 엘, M 엠, N 엔, R 알).
 LATIN_FINAL = {"l": "ㄹ", "m": "ㅁ", "n": "ㄴ", "r": "ㄹ"}
 
@@ -54,9 +56,10 @@ def particle(word: str, kind: str) -> str:
     return with_final if final else without
 
 
-def attach(word: str, kind: str) -> str:
-    """`word` followed by its particle: attach("113명 중 62명", "을") -> "113명 중 62명을"."""
-    return word + particle(word, kind)
+def attach(word: str, written: str) -> str:
+    """`word` followed by its particle, in the form that follows it: attach("113명 중 62명", "를") -> "113명 중
+    62명을". The one way code writes a particle after a word it did not choose."""
+    return word + agree(word, written)
 
 
 # Each written form of a particle, to the kind that chooses between its forms.
@@ -71,6 +74,7 @@ KIND_OF = {
     "와": "과",
     "으로": "으로",
     "로": "으로",
+    "이다": "이다",
 }
 # A particle written right after a placeholder in a template ("{fig}을 체포했습니다"), before a space or a stop.
 AFTER_PLACEHOLDER = r"(?:(?P<particle>으로|을|를|이|가|은|는|과|와|로)(?=[\s.,;:!?)]|$))?"
@@ -82,3 +86,17 @@ def agree(word: str, written: str | None) -> str:
     if not written:
         return ""
     return particle(word, KIND_OF[written])
+
+
+NAMED = re.compile(r"\{([a-z_]+)\}" + AFTER_PLACEHOLDER)
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    """`template` with each {name} replaced by its value and the particle written after it made to agree with
+    that value ("{publisher}이 펴낸" -> "…(TJWG)이 펴낸", "{stated}가 아니라" -> "85%가 아니라")."""
+
+    def replace(m: re.Match[str]) -> str:
+        value = str(values[m[1]])
+        return value + agree(value, m["particle"])
+
+    return NAMED.sub(replace, template)

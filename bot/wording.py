@@ -7,6 +7,8 @@ come from data/; nothing here states a figure.
 
 from __future__ import annotations
 
+from . import korean
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "source": "Source",
@@ -22,9 +24,22 @@ WORDS: dict[str, dict[str, str]] = {
         "shares_both_derived": "both shares computed from the report's counts",
         "share_all_derived": "the share of all victims computed from the report's counts",
         "of_them": "Of them:",
+        "of_base": "Of the {base} {label}:",
+        "list_ranked": "Of {base}, {first} is the largest group with {amount}, followed by {rest}",
+        "list_plain": "Of {base}: {items}",
+        "derived_note_all": "The shares are computed from the report's counts.",
+        "derived_note_all_context": "The shares are computed from the published counts.",
+        "derived_note_some": "{shares} are computed from the report's counts.",
+        "derived_note_some_context": "{shares} are computed from the published counts.",
+        "list_percent_only": "For {labels} the report publishes the share, not a count.",
+        "shares_some_derived": "{shares} computed from the report's counts",
+        "shares_some_derived_context": "{shares} computed from the published counts",
         "shares_derived": "shares computed from the report's counts",
         "largest": "It is the largest group.",
         "second": "It is second only to {above}.",
+        "smallest": "It is the smallest group.",
+        "smallest_published": "It is the smallest of the published groups.",
+        "behind": "Only {above} are larger.",
         "rank": "It ranks {rank} of {size} published groups.",
         "not_covered": "The report has no figures on {says}.",
         "not_found": "I'm not sure which of the report's figures you mean.",
@@ -128,26 +143,39 @@ WORDS: dict[str, dict[str, str]] = {
         "lead_within": "{base_label} {base}명 중 {share_base}, 전체 피해자 {total}명 중 {share_all}%입니다",
         "shares_both_derived": "두 비율 모두 보고서 수치로 계산",
         "share_all_derived": "전체 대비 비율은 보고서 수치로 계산",
-        "of_them": "그 가운데:",
+        "of_them": "이",
+        "of_base": "{label} {base}명 가운데",
         "shares_derived": "비율은 보고서 수치로 계산",
+        "shares_some_derived": "{shares}는 보고서 수치로 계산",
+        "shares_some_derived_context": "{shares}는 공개 수치로 계산",
+        "list_ranked": "{base} 가운데 {first}가 {amount}로 가장 많았고, {rest} 순이었습니다",
+        "list_plain": "{base} 가운데 {items}입니다",
+        "list_percent_only": "{labels}는 비율만 공개됐고 인원수는 공개되지 않았습니다.",
+        "derived_note_all": "비율은 보고서 수치로 계산한 값입니다.",
+        "derived_note_all_context": "비율은 공개 수치로 계산한 값입니다.",
+        "derived_note_some": "{shares}는 보고서 수치로 계산한 값입니다.",
+        "derived_note_some_context": "{shares}는 공개 수치로 계산한 값입니다.",
         "largest": "{group} 가운데 가장 많습니다.",
+        "smallest": "{group} 가운데 가장 적습니다.",
+        "smallest_published": "공개된 {group} 가운데 가장 적습니다.",
+        "behind": "{above} 다음으로 많습니다.",
         "second": "{above} 다음으로 많습니다.",
         "rank": "{size}개 가운데 {rank}번째로 많습니다.",
         "not_covered": "보고서에는 {says}에 관한 수치가 없습니다.",
         "not_found": "보고서의 어느 수치를 찾으시는지 확실하지 않습니다.",
         "unknown_number": "보고서에는 “{number}”에 해당하는 수치가 없습니다.",
         "ambiguous": "질문이 여러 수치에 해당할 수 있습니다.",
-        "empty": "보고서에 대해 물어보세요. 예: “국가보위성이 책임진 실종 비율은?”",
+        "empty": "보고서에 관해 질문해 주십시오. 예를 들면 “국가보위성 관할 아래 실종된 피해자는 몇 명인가요?”처럼 물으시면 됩니다.",
         "instruction": "수치를 바꾸거나 지어내라는 요청은 따르지 않습니다. 보고서의 수치만 출처와 함께 안내합니다.",
-        "vague": "어떤 수치를 말씀하시나요? 무엇에 관한 수치인지 알려 주세요. 예: “여성 피해자 비율은?”",
-        "covers": "보고서가 다루는 주제:",
-        "or_pick": "또는 주제를 골라 보세요:",
+        "vague": "어떤 수치를 찾으시는지, 무엇을 센 수치인지 알려 주십시오. 예를 들면 “여성 피해자 비율은?”처럼 물으시면 됩니다.",
+        "covers": "보고서가 다루는 주제는 다음과 같습니다.",
+        "or_pick": "아래 주제를 골라 주셔도 됩니다.",
         "did_you_mean": "이런 주제를 찾으셨나요?",
         "about": "약",
         "verdict_exact": "맞습니다. 보고서 수치는 {figure}입니다.",
         "verdict_rounded": "반올림하면 맞습니다. 보고서 수치는 {figure}입니다.",
-        "verdict_rounded_by": "반올림한 수치로 맞습니다. 보고서 수치는 {figure}이며, {by_topic} 이를 {stated_as} 보도했습니다.",
-        "verdict_differs": "아닙니다. 보고서 수치는 {stated_subject} 아니라 {figure}입니다.",
+        "verdict_rounded_by": "반올림한 수치로 맞습니다. 보고서 수치는 {figure}이며, {by}는 이를 {stated}로 보도했습니다.",
+        "verdict_differs": "아닙니다. 보고서 수치는 {stated}가 아니라 {figure}입니다.",
         "share_of_all": "전체 피해자 {total}명 중 {count}명({share}%, 보고서 수치로 계산)",
         "count_not_published": "보고서는 {label} 인원수를 공개하지 않았고 비율만 밝혔습니다. {figure}.",
         "shares_derived_note": "* 비율은 보고서 수치로 계산",
@@ -156,13 +184,13 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_percent_only": "비율만 공개",
         "chart_partial": "공개된 범주만 표시했습니다.",
         "greeting": "안녕하세요! 북한 강제실종에 관한 질문에 수치마다 출처를 달아 답해 드립니다.\n"
-        "모든 수치는 {publisher}의 보고서 {report}({date})에서 가져왔습니다. 편하게 물어보시거나 아래에서 주제를 골라 주세요.",
-        "help": "<b>{publisher}의 북한 강제실종 보고서에 대해 물어보세요.</b>\n"
+        "모든 수치는 {publisher}의 보고서 {report}({date})에서 가져왔습니다. 편하게 물어보시거나 아래에서 주제를 골라 주십시오.",
+        "help": "<b>{publisher}의 북한 강제실종 보고서에 대해 질문해 주십시오.</b>\n"
         "한국어나 영어로 편하게 질문하시면 됩니다. 예를 들면:\n"
         "• {example_ko}\n"
         "• {example_en}\n"
         "\n"
-        "그룹에서는 /ask 로 시작하거나, 메시지에서 저를 언급(@{username})하거나, 제 메시지에 답장으로 질문해 주세요. 어느 대화방에서든 @{username} "
+        "그룹에서는 /ask 로 시작하거나, 메시지에서 저를 언급(@{username})하거나, 제 메시지에 답장으로 질문해 주십시오. 어느 대화방에서든 @{username} "
         "뒤에 검색어를 입력하면 수치와 출처를 바로 보낼 수 있습니다.\n"
         "\n"
         "<b>명령어</b>\n"
@@ -181,19 +209,19 @@ WORDS: dict[str, dict[str, str]] = {
         "켜 둔 경우에는 보완할 내용을 알기 위해 봇이 답하지 못한 질문의 내용만 남기며, 누가 물었는지(사용자·대화방 ID, 이름, 사용자명)는 남기지 "
         "않고 전화번호·이메일·링크는 지우며 시각은 시간 단위로만 기록합니다.",
         "about_link": '보고서: <a href="{url}">{url_label}</a>',
-        "not_text": "글로 된 질문만 읽을 수 있어요. 질문을 글로 보내 주시거나 /topics 로 주제를 살펴보세요.",
-        "error": "문제가 생겼습니다. 잠시 후 다시 시도해 주세요.",
-        "ask_usage": "명령어 뒤에 질문을 적어 주세요. 예: /ask {example}",
+        "not_text": "글로 된 질문만 읽을 수 있습니다. 질문을 글로 보내 주시거나 /topics 로 주제를 살펴보십시오.",
+        "error": "문제가 생겼습니다. 잠시 후 다시 시도해 주십시오.",
+        "ask_usage": "명령어 뒤에 질문을 적어 주십시오. 예: /ask {example}",
         "lang_set": "메뉴와 명령어를 한국어로 표시합니다. 답변은 질문하신 언어로 드립니다.",
-        "lang_usage": "메뉴와 명령어 언어를 고르세요: /lang ko 또는 /lang en",
-        "topic_gone": "더 이상 없는 주제입니다. /topics 로 현재 주제 목록을 보세요.",
-        "unknown_command": "모르는 명령어입니다. /help 로 사용법을 확인해 주세요.",
-        "chart_usage": "<b>차트</b>\n차트를 고르거나 명령어 뒤에 주제를 적어 주세요. 예: /chart {example}",
+        "lang_usage": "메뉴와 명령어 언어를 골라 주십시오. /lang ko 또는 /lang en",
+        "topic_gone": "더 이상 없는 주제입니다. /topics 로 현재 주제 목록을 확인해 주십시오.",
+        "unknown_command": "모르는 명령어입니다. /help 로 사용법을 확인해 주십시오.",
+        "chart_usage": "<b>차트</b>\n차트를 고르거나 명령어 뒤에 주제를 적어 주십시오. 예: /chart {example}",
         "chart_unknown": "그 주제의 차트는 없습니다. 보내 드릴 수 있는 차트는 다음과 같습니다.",
         "chart_none": "‘{topic}’에는 차트가 없습니다. 보고서가 범주별로 나누지 않은 수치입니다. 차트 목록:",
         "quote_usage": "<b>인용</b>\n"
         "주제를 고르면 기사에 바로 붙여 넣을 수 있는 인용문을 드립니다. 명령어 뒤에 주제를 적어도 됩니다. 예: /quote {example}",
-        "quote_unknown": "보고서에서 그 주제를 찾지 못했습니다. 인용문을 받을 주제를 골라 주세요.",
+        "quote_unknown": "보고서에서 그 주제를 찾지 못했습니다. 인용문을 받을 주제를 골라 주십시오.",
         "command_start": "인사와 주요 주제",
         "command_topics": "모든 주제 보기",
         "command_ask": "질문하기 (그룹에서는 /ask 질문)",
@@ -203,7 +231,7 @@ WORDS: dict[str, dict[str, str]] = {
         "command_about": "보고서와 이 봇, 개인정보 보호",
         "command_lang": "메뉴 언어: /lang ko 또는 /lang en",
         "command_help": "질문하는 법과 명령어",
-        "example_question": "보위성이 책임진 실종 비율은?",
+        "example_question": "보위성 관할 아래 실종된 비율은?",
         "example_chart": "연좌제",
         "example_quote": "보위성 책임",
         "button_chart": "📊 차트",
@@ -220,6 +248,9 @@ INLINE_BUTTON = "Ask the bot · 봇에게 질문하기"  # one text for everyone
 
 
 def say(lang: str, key: str, **values: object) -> str:
-    """One sentence in `lang` (English if unknown), its placeholders filled in as given."""
+    """One sentence in `lang` (English if unknown), its placeholders filled in as given; in Korean a particle
+    written after a placeholder agrees with the value put there, so no sentence can say "132개을"."""
     table = WORDS.get(lang, WORDS["en"])
-    return table[key].format(**values) if values else table[key]
+    if not values:
+        return table[key]
+    return korean.fill(table[key], values) if lang == "ko" and lang in WORDS else table[key].format(**values)

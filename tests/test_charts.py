@@ -20,6 +20,7 @@ from PIL import Image
 from support import PROJECT
 
 from bot import build, charts, sources, store, wording
+from bot.answers import SHARE_MIN_BASE
 from bot.config import PACKAGE_DATA
 from bot.models import LANGS
 
@@ -118,6 +119,9 @@ def test_bars_print_count_and_share_and_mark_computed_shares(data, breakdown_id,
         stat = data.stats[(f.id, "share_of_base")]
         assert bar.share == stat.value
         assert bar.label == (f.label[lang] if not bar.dates else charts.DATES_IN_LABEL.sub("", f.label[lang]))
+        if f.count is not None and f.base is not None and f.base < SHARE_MIN_BASE:  # "2 of 3": no share printed
+            assert bar.text == (f"{f.count}{f.counter}" if lang == "ko" else str(f.count)) and not bar.derived
+            continue
         if f.count is not None:
             count = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
             assert bar.text.startswith(f"{count} ({stat.value:.1f}%)")
