@@ -539,7 +539,7 @@ class Writer:
         elif says:
             first = say(lang, "not_covered", says=says)
         elif reason == "unknown_number" and detail:
-            first = say(lang, "unknown_number", number=detail)
+            first = " ".join([say(lang, "unknown_number", number=detail), *self._groups_instead(suggestions, lang)])
         elif reason == "ambiguous":
             first = say(lang, "ambiguous")
         else:
@@ -553,6 +553,17 @@ class Writer:
         return Reply(
             question, lang, None, confidence, "", body, suggestions=topics, verdict=verdict.kind if verdict else None
         )
+
+    def _groups_instead(self, suggestions: list[str], lang: str) -> list[str]:
+        """What the closest topic does give, by name and without figures ("children under 18" → "For the age of
+        victims it gives these groups: in their 20s or 30s; children under 10."), so the decline points at the
+        figures there are."""
+        intent = self.data.intents.get(suggestions[0]) if suggestions else None
+        groups = [f.label[lang] for b in (intent.breakdowns if intent else ()) for f in self.data.categories(b)]
+        if intent is None or not groups:
+            return []
+        named = "·".join(groups) if lang == "ko" else _and(groups)
+        return [say(lang, "groups_instead", topic=intent.title[lang], groups=named)]
 
     def count_not_published(self, question: str, lang: str, f: Finding, verdict: Verdict | None) -> Reply:
         """A count asked of, or claimed for, a category the report gives only as a share: no count to confirm."""

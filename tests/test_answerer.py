@@ -85,3 +85,12 @@ def test_a_category_quote_opens_as_the_category_answer_does_with_its_caveat_and_
     assert telegram_answerer.quote("arrest_location", lang, "atlantis") == telegram_answerer.quote(
         "arrest_location", lang
     )
+
+
+def test_an_age_the_report_lacks_is_declined_naming_the_groups_it_has(live):
+    answerer, _, _ = live
+    reply = answerer.ask("how many children under 18?")
+    assert reply.kind == "decline"
+    assert "in their 20s or 30s and children under 10" in reply.text
+    korean = answerer.ask("18세 미만 아동은 몇 명?")
+    assert "20~30대·10세 미만 아동" in korean.text
