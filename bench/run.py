@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import accuracy
 import latency
+import matcher_speed
 import peers
 import pipeline
 import startup
@@ -85,6 +86,8 @@ def speed_report(args: argparse.Namespace, answerer: Answerer, db_path: Path) ->
         [[t.name, ms(t.p50), ms(t.p99), ms(t.worst), f"{t.p50 / base:.2f}x"] for t in timings],
     )
     lines += ["", "Medians over passes of each pass's p50 and p99, after one untimed warm-up pass.", ""]
+    passes = 3 if args.quick else 7
+    lines += [*matcher_speed.section(matcher_speed.run(questions, passes), passes), ""]
     lines += ["## CPU per update, end to end (issue 11)", ""]
     lines += table(
         ["set-up", "CPU ms per update, the bot", "vs before", "CPU ms per update, the fake API", "updates/s"],

@@ -151,6 +151,8 @@ def test_memory_stays_flat_whatever_scripts_strangers_type(matcher):
         matcher.match("".join(chr(rng.randrange(0x20, 0x30000)) for _ in range(3000)))
     assert text._plain.cache_info().currsize <= text.CHAR_CACHE
     assert text._symbol_free.cache_info().currsize <= text.CHAR_CACHE
+    for norm in matcher.normalisers.values():  # what is remembered word by word: stems, n-grams, Korean splits
+        assert max(len(norm._stems), len(norm._grams), len(norm._splits)) <= text.SPELL_CACHE
     before = text._clean.cache_info().currsize
     text.clean("long message " * 500 + "never seen before")
     assert text._clean.cache_info().currsize == before  # a long message is not kept among the questions

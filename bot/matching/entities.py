@@ -46,6 +46,14 @@ class Entities:
         self.by_first_word: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
         for term, entity in self.terms:
             self.by_first_word.setdefault(term[0], []).append((term, entity))
+        # Korean terms without spaces, by their first two syllables: a question is searched only for the terms
+        # that can be in it (those whose start it holds), in the order of self.terms.
+        self.joined = ["".join(term) for term, _ in self.terms]
+        # The words after which a short term is a word of its own: canonical and stop words of two syllables or more.
+        self.long_words = tuple(w for w in (*norm.canonicals, *norm.stopwords) if len(w) >= 2)
+        self.by_start: dict[str, list[int]] = {}
+        for k, joined in enumerate(self.joined):
+            self.by_start.setdefault(joined[:2], []).append(k)
 
     def _add(self, terms: tuple[str, ...], entity: Entity) -> None:
         for term in terms:
@@ -83,8 +91,10 @@ class Entities:
         ends = {start + len(word) for start, word in zip(starts, words, strict=True)}
         begins = set(starts)
         spans = []
-        for term, entity in self.terms:
-            joined = "".join(term)
+        starts_held = {flat[i : i + 2] for i in range(len(flat))} | set(flat)  # a term of one syllable too
+        candidates = sorted(k for start in starts_held for k in self.by_start.get(start, ()))
+        for k in candidates:
+            joined, entity = self.joined[k], self.terms[k][1]
             start = flat.find(joined)
             while start >= 0:
                 end = start + len(joined)
@@ -102,7 +112,7 @@ class Entities:
         rest = flat[end:word_end]
         if not rest or rest in self.norm.stopwords or any(rest.startswith(e) for e in self.norm.endings):
             return True
-        return any(rest.startswith(w) for w in (*self.norm.canonicals, *self.norm.stopwords) if len(w) >= 2)
+        return rest.startswith(self.long_words)
 
     def most_specific(self, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
         """Of categories in nested breakdowns ("of those arrested abroad, how many in Russia?"), the innermost."""

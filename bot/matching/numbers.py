@@ -36,6 +36,7 @@ COUNTED = frozenset(
     "interviewees testimonies recommendations recs individuals girls boys arrests arrested detained taken "
     "disappearances hours hour 명 건 개 사람 피해자 시간".split()
 )
+CROSSING = (" by ", " per ", " across ", " broken down by ")  # as whole words of a padded question
 REFERRING = frozenset("the of all those these among total 전체 총 모든".split())
 
 
@@ -75,22 +76,38 @@ class NumberWords:
     @property
     def cue_endings(self) -> tuple[str, ...]:
         """Korean cues that end a word ("…라던데", "…맞죠")."""
-        return tuple(c for c in self.cues if len(c) > 1 and not c.isascii())
+        return _cue_endings(self.cues)
 
     def asks_count(self, cleaned: str) -> bool:
         """Whether a (cleaned) question insists on a count rather than a share."""
         padded = f" {cleaned} "
-        return any(f" {clean(w)} " in padded if w.isascii() else w in cleaned for w in self.counts)
+        return any(w in padded if spaced else w in cleaned for spaced, w in _count_forms(self.counts))
 
     def crosses(self, cleaned: str) -> bool:
         """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별")."""
         padded = f" {cleaned} "
-        return any(f" {w} " in padded for w in ("by", "per", "across", "broken down by")) or "별" in cleaned
+        return any(w in padded for w in CROSSING) or "별" in cleaned
 
     def compares(self, cleaned: str) -> bool:
         """Whether a (cleaned) question compares: then it needs a whole breakdown, not one category."""
         padded = f" {cleaned} "
-        return any(f" {w} " in padded if w.isascii() else w in cleaned for w in self.compare)
+        return any(w in padded if spaced else w in cleaned for spaced, w in _compare_forms(self.compare))
+
+
+@lru_cache(maxsize=8)
+def _compare_forms(compare: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((True, f" {w} ") if w.isascii() else (False, w) for w in compare)
+
+
+@lru_cache(maxsize=8)
+def _cue_endings(cues: frozenset[str]) -> tuple[str, ...]:
+    return tuple(c for c in cues if len(c) > 1 and not c.isascii())
+
+
+@lru_cache(maxsize=8)
+def _count_forms(counts: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
+    """Each word demanding a count as it is looked for: an English one as a whole cleaned word, padded."""
+    return tuple((True, f" {clean(w)} ") if w.isascii() else (False, w) for w in counts)
 
 
 def _hedge_kind(phrase: str) -> str:
@@ -120,30 +137,54 @@ def _without_ranks(question: str) -> str:
     return RANK.sub(" ", clean(RANK_SIGN.sub(r"\1st", question or "")))
 
 
-def read(question: str, words: NumberWords) -> Numbers:
-    """The numbers of a question, sorted into stated figures, plain numbers and years."""
-    text = f" {_without_ranks(question)} "
-    table = words.numbers or {}
-    if not any(ch.isdigit() for ch in text) and not _number_words(table).search(text):
-        return Numbers()  # no figure stated, no year, nothing to refer to
-    # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
+@dataclass(frozen=True)
+class _Table:
+    """One table of number words, compiled once: the patterns read() applies to every question."""
+
+    share: re.Pattern[str] | None  # "eight in ten", "one out of two"
+    counting: re.Pattern[str] | None  # "ten of the victims", "seventy women"
+    fractions: tuple[tuple[str, re.Pattern[str], str, tuple[int, int]], ...]  # "a third of", 절반: longest first
+
+
+@lru_cache(maxsize=8)
+def _table(items: tuple[tuple[str, str], ...]) -> _Table:
+    table = dict(items)
     names = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True) if "/" not in table[w])
+    share = counting = None
     if names:
         share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of) ({names}|\d+)(?![\w])")
-        text = share.sub(lambda m: f" {table.get(m[1], m[1])} {m[2]} {table.get(m[3], m[3])} ", text)
-    labels: dict[tuple[int, int], str] = {}  # how the question put a share in words ("half", 절반)
-    if names:  # "ten of the victims", "seventy women": number words that count
         counted = "|".join(sorted(COUNTED | {"of"}, key=len, reverse=True))
-        text = re.sub(rf"(?<![\w])({names}) (?=(?:{counted})(?![\w]))", lambda m: f"{table[m[1]]} ", text)
+        counting = re.compile(rf"(?<![\w])({names}) (?=(?:{counted})(?![\w]))")
+    fractions = []
     for phrase, digits in sorted(table.items(), key=lambda kv: -len(kv[0])):
         if "/" in digits:
             a, _, b = digits.partition("/")
             end = r"(?![\w])" if phrase.isascii() else r"(?![a-z0-9])"  # Korean: particles may follow
             if phrase.isascii() and phrase != "half":
                 end += r"(?= of)"  # "a third of the victims", not "a third country"
-            text, found = re.subn(rf"(?<![\w]){re.escape(phrase)}{end}", f" {a} in {b} ", text)
+            pattern = re.compile(rf"(?<![\w]){re.escape(phrase)}{end}")
+            fractions.append((phrase, pattern, f" {a} in {b} ", (int(a), int(b))))
+    return _Table(share, counting, tuple(fractions))
+
+
+def read(question: str, words: NumberWords) -> Numbers:
+    """The numbers of a question, sorted into stated figures, plain numbers and years."""
+    text = f" {_without_ranks(question)} "
+    table = words.numbers or {}
+    if not any(map(str.isdigit, text)) and not _number_words(table).search(text):
+        return Numbers()  # no figure stated, no year, nothing to refer to
+    compiled = _table(tuple(table.items()))
+    # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
+    if compiled.share is not None:
+        text = compiled.share.sub(lambda m: f" {table.get(m[1], m[1])} {m[2]} {table.get(m[3], m[3])} ", text)
+    labels: dict[tuple[int, int], str] = {}  # how the question put a share in words ("half", 절반)
+    if compiled.counting is not None:  # "ten of the victims", "seventy women": number words that count
+        text = compiled.counting.sub(lambda m: f"{table[m[1]]} ", text)
+    for phrase, pattern, replacement, share in compiled.fractions:
+        if phrase in text:  # the pattern holds the phrase itself: without it, it cannot match
+            text, found = pattern.subn(replacement, text)
             if found:
-                labels[(int(a), int(b))] = phrase
+                labels[share] = phrase
     text = KOREAN_AGES.sub("20 30", text)
     tokens = text.split()
     endings = words.cue_endings
@@ -249,10 +290,15 @@ def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
     hedges = words.hedges or {}
     before = " " + " ".join(text[max(0, start - NEAR) : start].split()[-3:])
     after = text[end : end + NEAR].split()[:2]
-    for phrase, kind in sorted(hedges.items(), key=lambda kv: -len(kv[0])):
+    for phrase, kind in _longest_first(tuple(hedges.items())):
         if before.endswith(" " + phrase) or (not phrase.isascii() and phrase in after):  # Korean: "30%쯤"
             return kind
     return ""
+
+
+@lru_cache(maxsize=8)
+def _longest_first(items: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return sorted(items, key=lambda kv: -len(kv[0]))
 
 
 def _plain(value: float) -> str:

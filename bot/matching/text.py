@@ -15,7 +15,7 @@ MAX_WORDS = 60  # and only its first words: the longest labelled question has 33
 UNSPACED = 7  # syllables: a Korean "word" this long is a phrase typed without spaces
 RUN_ON = 4  # syllables: an unknown Korean word this long may be words typed together (여성피해자몇명)
 LONGEST_PIECE = 8  # syllables: the longest known word looked for inside one typed together
-SPELL_CACHE = 4096
+SPELL_CACHE = 4096  # words each per-word cache (spelling, splits, stems, n-grams) holds before it starts afresh
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
 CACHED_CHARS = 300  # ... of at most this length: the longest example or labelled question has under 300
@@ -99,6 +99,26 @@ def _clean(text: str) -> str:
     return " ".join(text.split()[:MAX_WORDS])
 
 
+def _trie(strings: list[str]) -> str:
+    """One regular expression matching any of the strings, the longest first, as a trie ("china(?: border)?"):
+    what "longest|long" matches, found without trying every string at every position of the text."""
+    root: dict[str, dict] = {}
+    for text in strings:
+        node = root
+        for ch in text:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a string ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer string is tried first
+
+    return pattern(root)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """One language's special words (data/language.yaml) and synonyms (data/synonyms.yaml)."""
@@ -126,7 +146,7 @@ class Normaliser:
         self._canonical = dict(pairs)
         self._hangul_variants = [(v, c) for v, c in pairs if len(v) >= 2 and SYLLABLES.fullmatch(v) and v != c]
         self.canonicals = frozenset(lexicon.synonyms)
-        alternatives = "|".join(re.escape(v) for v, _ in pairs) or r"(?!x)x"
+        alternatives = _trie([v for v, _ in pairs]) or r"(?!x)x"
         if self.lang == "en":
             self._pattern = re.compile(rf"(?<![\w%])(?:{alternatives})(?![\w%])")
         else:  # Korean variants start a word and may carry particles after them; Latin ones stand alone
@@ -135,6 +155,9 @@ class Normaliser:
         self._spell_list: list[str] = []
         self._spell_keys: list[str] = []
         self._spelled: dict[str, str] = {}
+        self._splits: dict[str, str] = {}  # Korean words typed together, as split (bounded as _spelled is)
+        self._grams: dict[str, tuple[str, ...]] = {}  # English words' character n-gram features (bounded too)
+        self._stems: dict[str, str] = {}  # words as stemmed, or stripped of their Korean endings (bounded too)
         self._canonicals: dict[str, str] = {}
         self._pieces: frozenset[str] = frozenset()
         self.typo_cutoff = 84.0
@@ -152,6 +175,9 @@ class Normaliser:
         self.typo_cutoff = typo_cutoff
         self._spelled = {}
         self._canonicals = {}
+        self._splits = {}
+        self._grams = {}
+        self._stems = {}
         if self.lang == "ko":  # the words a run-on Korean word is split into: the data's, and the function words
             known = {w for w in words if SYLLABLES.fullmatch(w)} | set(self.stopwords) | set(self.endings)
             self._pieces = frozenset(w for w in known if SYLLABLES.fullmatch(w))
@@ -191,6 +217,15 @@ class Normaliser:
         return words
 
     def _split(self, word: str) -> str:
+        """_split_of(word), remembered: the same Korean words come back in question after question."""
+        done = self._splits.get(word)
+        if done is None:
+            if len(self._splits) >= SPELL_CACHE:
+                self._splits.clear()
+            done = self._splits[word] = self._split_of(word)
+        return done
+
+    def _split_of(self, word: str) -> str:
         """A Korean word typed together ("여성피해자몇명", "사건은몇건") as the known words it is made of: the
         split leaving the fewest syllables unexplained, then the fewest pieces; the word itself when the data
         knows it, when no split explains three quarters of it, or when it is only function words."""
@@ -233,11 +268,16 @@ class Normaliser:
     def words(self, text: str) -> list[str]:
         """Content words in order (stop words and particles gone), stemmed."""
         out = []
+        stems, stopwords = self._stems, self.stopwords
         for word in self.canonical(text).split():
-            if word in self.stopwords:
+            if word in stopwords:
                 continue
-            stem = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
-            if stem not in self.stopwords:
+            stem = stems.get(word)
+            if stem is None:
+                if len(stems) >= SPELL_CACHE:
+                    stems.clear()
+                stem = stems[word] = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
+            if stem not in stopwords:
                 out.append(stem)
         return out
 
@@ -246,12 +286,14 @@ class Normaliser:
         so "analysed" meets "analysis"; Korean n-grams run across the words of the question (spacing varies)."""
         out = ["w" + w for w in words]
         if self.lang == "en":
+            grams = self._grams
             for w in words:
-                if w.isdigit():
-                    continue
-                padded = f"<{w}>"
-                for n in self.char_grams:
-                    out.extend("c" + padded[i : i + n] for i in range(len(padded) - n + 1))
+                done = grams.get(w)
+                if done is None:
+                    if len(grams) >= SPELL_CACHE:
+                        grams.clear()
+                    done = grams[w] = self._word_grams(w)
+                out.extend(done)
             return out
         joined = "".join(w for w in words if SYLLABLES.fullmatch(w))
         for n in self.char_grams:
@@ -260,6 +302,13 @@ class Normaliser:
             if not SYLLABLES.fullmatch(w) and not w.isdigit():
                 out.append("c" + w)
         return out
+
+    def _word_grams(self, word: str) -> tuple[str, ...]:
+        """An English word's character n-grams, padded ("<ab", "abc", …); none for a number."""
+        if word.isdigit():
+            return ()
+        padded = f"<{word}>"
+        return tuple("c" + padded[i : i + n] for n in self.char_grams for i in range(len(padded) - n + 1))
 
     def flat(self, words: list[str]) -> str:
         """One string for the character-level ratio (Korean without spaces, as letters)."""
