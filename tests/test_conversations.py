@@ -317,3 +317,17 @@ def test_a_rank_is_not_checked_as_a_count(answerer, question):
     """ "#2", "2nd", 2위 say where an agency stands: never "No: the report says 17, not 2"."""
     reply = answerer.ask(question)
     assert reply.verdict is None and "not 2" not in reply.text and "2가 아니라" not in reply.text
+
+
+def test_a_count_of_people_is_not_confirmed_by_a_count_of_cases(answerer):
+    """66 is the number of cases; 66 people interviewed is wrong (62)."""
+    reply = answerer.ask("Did they interview 66 people?")
+    assert reply.verdict == "differs" and "62" in reply.body.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "era"), [("김일성때사라진사람몇명", "kim_il_sung"), ("김정일때사라진사람몇명", "kim_jong_il")]
+)
+def test_a_leader_typed_without_spaces_is_never_mended_into_another(answerer, question, era):
+    reply = answerer.ask(question)
+    assert reply.category == era

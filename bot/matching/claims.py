@@ -63,7 +63,16 @@ def judge(
     return verdicts[0]
 
 
+def _counts_what(f: Finding) -> str:
+    """What a finding's count counts: case, recommendation or person (the Stated.noun it answers)."""
+    words = f"{f.unit.get('en', '')} {f.base_label.get('en', '')}".lower()
+    return "case" if "case" in words else "recommendation" if "recommendation" in words else "person"
+
+
 def _judge_one(s: Stated, offers: list[tuple[Finding, list[_Candidate]]]) -> Verdict | None:
+    if s.kind == "count" and s.noun:  # "66명 interviewed?" is not the 66 cases, whatever the number
+        same = [(f, c) for f, c in offers if _counts_what(f) == s.noun]
+        offers = same or offers
     findings = [f for f, _ in offers]
     if s.kind == "count" and findings and findings[0].percent_only:
         # "exactly 10 people for outside contact?": the report gives only the share; no count can be confirmed.

@@ -52,6 +52,7 @@ class Stated:
     count: int | None = None  # "90 of 113": 90
     loose: bool = False  # a bare number in a question asking to check ("35 under Kim Jong-un, right?")
     precision: float = 0.0  # percentage points a coarse share stands for: "6 in 10" is any of 55-65%, at most 5
+    noun: str = ""  # what a count counts, as the question says: person | case | recommendation ("66명", "66 cases")
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,8 @@ def read(question: str, words: NumberWords) -> Numbers:
             plain.append(number)  # a date: "7 nov", "11월 7일"
         elif after and _counts(after[0]) and _states(before, cue):
             label = number + ("명" if after[0].startswith("명") else "")
-            stated.append(Stated("count", float(number), label, _hedge(text, m.start(), m.end(), words)))
+            hedge = _hedge(text, m.start(), m.end(), words)
+            stated.append(Stated("count", float(number), label, hedge, noun=_noun(after[0])))
         elif cue and _states(before, cue):
             stated.append(Stated("count", float(number), number, _hedge(text, m.start(), m.end(), words), loose=True))
         else:
@@ -257,6 +259,17 @@ def _number_words_key(names: tuple[str, ...]) -> re.Pattern[str]:
 def _number_words(table: dict[str, str]) -> re.Pattern[str]:
     """One pattern finding any number word of the table ("eight", "half", 절반)."""
     return _number_words_key(tuple(table))
+
+
+NOUNS = {  # what a counted word counts
+    "case": ("cases", "case", "건"),
+    "recommendation": ("recommendations", "recs", "개"),
+    "person": ("victims", "victim", "people", "persons", "ppl", "escapees", "defectors", "interviewees", "명", "사람"),
+}
+
+
+def _noun(word: str) -> str:
+    return next((kind for kind, words in NOUNS.items() if any(word.startswith(w) for w in words)), "")
 
 
 def _as_period(before: list[str], after: list[str]) -> bool:

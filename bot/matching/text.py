@@ -160,6 +160,7 @@ class Normaliser:
         self._stems: dict[str, str] = {}  # words as stemmed, or stripped of their Korean endings (bounded too)
         self._canonicals: dict[str, str] = {}
         self._pieces: frozenset[str] = frozenset()
+        self._names: tuple[str, ...] = ()  # known Korean words of three syllables or more
         self.typo_cutoff = 84.0
 
     def learn(self, texts: list[str], typo_cutoff: float) -> None:
@@ -181,6 +182,7 @@ class Normaliser:
         if self.lang == "ko":  # the words a run-on Korean word is split into: the data's, and the function words
             known = {w for w in words if SYLLABLES.fullmatch(w)} | set(self.stopwords) | set(self.endings)
             self._pieces = frozenset(w for w in known if SYLLABLES.fullmatch(w))
+            self._names = tuple(w for w in self._pieces if len(w) >= 3)
 
     def _spell(self, word: str) -> str:
         shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
@@ -188,6 +190,9 @@ class Normaliser:
             return word
         if not word.isalpha():
             return word
+        if word not in self._spelled and self.lang == "ko" and any(n in word for n in self._names):
+            # a known word run into what follows ("김일성때"): never "mended" into another ("김정은때")
+            self._spelled[word] = word
         if word not in self._spelled:
             if len(self._spelled) >= SPELL_CACHE:
                 self._spelled.clear()
