@@ -32,6 +32,11 @@ class SmallTalk:
         self.sorted = [" ".join(sorted(text.split())) for text in texts]
         self.tokens = [frozenset(text.split()) for text in texts]
         self.unspaced = [text.replace(" ", "") for text in texts]
+        # Each example filed under one of its words (the least in sort order): an example all of whose words a
+        # message uses is filed under one of the message's words, so only those are checked.
+        self.filed: dict[str, list[int]] = {}
+        for k, tokens in enumerate(self.tokens):
+            self.filed.setdefault(min(tokens), []).append(k)
 
     def best(self, cleaned: str) -> Talk | None:
         if not self.ids or not cleaned:
@@ -46,7 +51,8 @@ class SmallTalk:
         # The small talk the message contains: the example all of whose words it uses, the longest such.
         present = set(words)
         part, part_id = 0.0, whole[2]
-        for k, tokens in enumerate(self.tokens):
+        for k in sorted(k for word in present for k in self.filed.get(word, ())):
+            tokens = self.tokens[k]
             if tokens <= present and (part < 100 or len(tokens) > len(self.tokens[part_id])):
                 part, part_id = 100.0, k
         # The whole-message match names the talk when it is close; otherwise the talk the message contains.
