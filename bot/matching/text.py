@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,6 +120,17 @@ def _trie(strings: list[str]) -> str:
     return pattern(root)
 
 
+def _remembered(cache: dict[str, str], key: str, make: Callable[[str], str], limit: int) -> str:
+    """make(key), remembered in `cache`, which starts afresh when full, so what strangers type cannot grow it.
+    (The stems and n-grams loops inline the same steps: they run once per word of every question.)"""
+    done = cache.get(key)
+    if done is None:
+        if len(cache) >= limit:
+            cache.clear()
+        done = cache[key] = make(key)
+    return done
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """One language's special words (data/language.yaml) and synonyms (data/synonyms.yaml)."""
@@ -190,27 +202,20 @@ class Normaliser:
             return word
         if not word.isalpha():
             return word
-        if word not in self._spelled and self.lang == "ko" and any(n in word for n in self._names):
-            # a known word run into what follows ("김일성때"): never "mended" into another ("김정은때")
-            self._spelled[word] = word
-        if word not in self._spelled:
-            if len(self._spelled) >= SPELL_CACHE:
-                self._spelled.clear()
-            key = jamo(word) if self.lang == "ko" else word
-            best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
-            self._spelled[word] = self._spell_list[best[2]] if best else word
-        return self._spelled[word]
+        return _remembered(self._spelled, word, self._spell_of, SPELL_CACHE)
+
+    def _spell_of(self, word: str) -> str:
+        if self.lang == "ko" and any(n in word for n in self._names):
+            return word  # a known word run into what follows ("김일성때"): never "mended" into another ("김정은때")
+        key = jamo(word) if self.lang == "ko" else word
+        best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
+        return self._spell_list[best[2]] if best else word
 
     def canonical(self, text: str) -> str:
         """Cleaned, misspellings mended, every synonym rewritten to its canonical form. Korean typed without
         spaces ("중국공안몇위야") has its synonyms of two syllables or more rewritten inside the long words too.
         Remembered for the last few texts: the ranker, the entities and the rules all read the same question."""
-        done = self._canonicals.get(text)
-        if done is None:
-            if len(self._canonicals) >= CANONICAL_CACHE:
-                self._canonicals.clear()
-            done = self._canonicals[text] = self._canonical_of(text)
-        return done
+        return _remembered(self._canonicals, text, self._canonical_of, CANONICAL_CACHE)
 
     def _canonical_of(self, text: str) -> str:
         words = " ".join(self._spell(w) if k < SPELLED_WORDS else w for k, w in enumerate(clean(text).split()))
@@ -223,12 +228,7 @@ class Normaliser:
 
     def _split(self, word: str) -> str:
         """_split_of(word), remembered: the same Korean words come back in question after question."""
-        done = self._splits.get(word)
-        if done is None:
-            if len(self._splits) >= SPELL_CACHE:
-                self._splits.clear()
-            done = self._splits[word] = self._split_of(word)
-        return done
+        return _remembered(self._splits, word, self._split_of, SPELL_CACHE)
 
     def _split_of(self, word: str) -> str:
         """A Korean word typed together ("여성피해자몇명", "사건은몇건") as the known words it is made of: the
