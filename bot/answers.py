@@ -174,12 +174,7 @@ class Writer:
         return stat.value
 
     def sentence(self, f: Finding, lang: str, stated: Stated | None = None) -> str:
-        figure = self.figure(f, lang, stated)
-        if lang == "ko":  # the particle after the figure agrees with how the figure ends
-            text = re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: figure + agree(figure, m["particle"]), f.text[lang])
-        else:
-            text = f.text[lang].replace("{fig}", figure)
-        return text[0].upper() + text[1:] if lang == "en" and text else text
+        return _placed(f.text[lang], self.figure(f, lang, stated), lang)
 
     def fill(self, template: str, lang: str) -> tuple[str, list[str]]:
         """A template with every placeholder replaced; also the finding ids it used, in order."""
@@ -388,11 +383,7 @@ class Writer:
         noun = f.base_label["en"].split()[0]
         noun = noun[:-1] if f.count == 1 and noun.endswith("s") else noun  # "1 victim was arrested in Vietnam"
         plain = f"{f.count}{f.counter}" if lang == "ko" else f"{f.count} {noun}"
-        if lang == "ko":
-            said = re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: plain + agree(plain, m["particle"]), f.text[lang])
-        else:
-            said = f.text[lang].replace("{fig}", plain)
-            said = said[0].upper() + said[1:]
+        said = _placed(f.text[lang], plain, lang)
         share = self._share(f)
         if share is None:  # a base under ten: the count alone
             share_base = f"{f.count}{f.counter}" if lang == "ko" else str(f.count)
@@ -611,6 +602,15 @@ class Writer:
 
 def _pct(value: float | None) -> str:
     return f"{value:.1f}%" if value is not None else ""
+
+
+def _placed(text: str, figure: str, lang: str) -> str:
+    """A finding's sentence with its figure in place: in Korean the particle after it agrees with how the
+    figure ends; in English the sentence starts with a capital."""
+    if lang == "ko":
+        return re.sub(r"\{fig\}" + AFTER_PLACEHOLDER, lambda m: figure + agree(figure, m["particle"]), text)
+    text = text.replace("{fig}", figure)
+    return text[:1].upper() + text[1:]
 
 
 def _whole(value: float) -> str:

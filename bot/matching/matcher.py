@@ -20,7 +20,7 @@ from .claims import judge
 from .decide import Decision, Evidence
 from .entities import Entities, Entity
 from .index import Index, Query, Weights
-from .numbers import Numbers, NumberWords, hedges_of, read
+from .numbers import Numbers, NumberWords, hedges_of, read, says
 from .questions import last_question, points_back
 from .results import Candidate, Match, Proposal, with_
 from .smalltalk import SmallTalk, Talk
@@ -315,7 +315,7 @@ class Matcher:
         """What the report does not have declines the best topic: two breakdowns it never crosses, a subject it
         lacks, a number or a year the topic never mentions."""
         intent_id, entities, numbers = proposal.intent or "", proposal.match.named, proposal.match.numbers
-        entities = tuple(e for e in entities if not self._context_says(intent_id, e, lang))
+        entities = tuple(e for e in entities if not self._contextsays(intent_id, e, lang))
         same = frozenset(i for i in self.data.intents if self._related(intent_id, i))
         if self.entities[lang].cross_tabulated(entities, intent_id, self.number_words[lang].crosses(cleaned), same):
             return replace(
@@ -327,7 +327,7 @@ class Matcher:
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
             named = self.keywords[lang].get(subject.id, set())
             counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            if any(_contains(words, k) for k in named | counted) and not _says(cleaned, subject.unless.get(lang, ())):
+            if any(_contains(words, k) for k in named | counted) and not says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]
@@ -377,7 +377,7 @@ class Matcher:
             return with_(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
 
-    def _context_says(self, intent_id: str, entity: Entity, lang: str) -> bool:
+    def _contextsays(self, intent_id: str, entity: Entity, lang: str) -> bool:
         """A report category a context topic's own figure is about ("FOOTPRINTS: 39 of 50 foreign victims were
         abducted before the Kim Jong-un era"): the question quotes the figure, it does not cross it with the
         report's breakdown."""
@@ -394,9 +394,9 @@ class Matcher:
         if UNNAMED_AGENTS not in self.data.out_of_scope or not any(e.finding in self.agentless for e in entities):
             return False
         words = self.data.language.get(lang)
-        if words is None or self.asks_count(cleaned, lang) or _says(cleaned, words.exists):
+        if words is None or self.asks_count(cleaned, lang) or says(cleaned, words.exists):
             return False  # "anyone picked up in Vietnam, and by whom?": the count, and that no one names them
-        return _says(cleaned, words.agents)
+        return says(cleaned, words.agents)
 
     def asks_count(self, question: str, lang: str) -> bool:
         """Whether the question wants a count ("how many", "a headcount, not a percentage", 몇 명)."""
@@ -437,12 +437,6 @@ class Matcher:
             if intent_id not in seen and intent_id in self.data.intents:
                 seen.append(intent_id)
         return seen[:limit]
-
-
-def _says(cleaned: str, phrases: tuple[str, ...]) -> bool:
-    """Whether a cleaned question uses one of the phrases (English on word boundaries, Korean anywhere)."""
-    padded = f" {cleaned} "
-    return any(f" {w} " in padded if w.isascii() else w in cleaned for w in phrases)
 
 
 def _agentless(data: Dataset) -> frozenset[str]:

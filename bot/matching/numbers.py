@@ -91,13 +91,19 @@ class NumberWords:
 
     def compares(self, cleaned: str) -> bool:
         """Whether a (cleaned) question compares: then it needs a whole breakdown, not one category."""
-        padded = f" {cleaned} "
-        return any(w in padded if spaced else w in cleaned for spaced, w in _compare_forms(self.compare))
+        return says(cleaned, self.compare)
 
 
-@lru_cache(maxsize=8)
-def _compare_forms(compare: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
-    return tuple((True, f" {w} ") if w.isascii() else (False, w) for w in compare)
+def says(cleaned: str, phrases: tuple[str, ...]) -> bool:
+    """Whether a cleaned question uses one of the phrases: an English one as whole words, a Korean one
+    anywhere (particles and spacing vary)."""
+    padded = f" {cleaned} "
+    return any(w in padded if spaced else w in cleaned for spaced, w in _forms(phrases))
+
+
+@lru_cache(maxsize=32)
+def _forms(phrases: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((True, f" {w} ") if w.isascii() else (False, w) for w in phrases)
 
 
 @lru_cache(maxsize=8)
