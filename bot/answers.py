@@ -18,7 +18,6 @@ from .wording import JOINER, say
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 DEFAULT_BASE_KO = "피해자"  # "113명 중 62명" reads better than "피해자 113명 중 62명" after "피해자는"
-SOURCES_SHOWN = 3  # outlets a chart's footer names
 SHARE_MIN_BASE = 10  # below ten, a share misleads ("2 of 3 (66.7%)"): the count alone is printed
 
 
@@ -458,18 +457,15 @@ class Writer:
             lead=lead,
         )
 
-    def source_line(
-        self, findings: list[Finding], lang: str, context: bool, limit: int | None = None
-    ) -> tuple[tuple[SourceRef, ...], str]:
-        """The outlets behind the figures, the lead figure's first, and the words before them. An answer names
-        every one (a figure one outlet alone published, such as the retracted testimony, must not lose it to
-        the others); a chart's footer, which has room for a few, passes `limit`."""
+    def source_line(self, findings: list[Finding], lang: str, context: bool) -> tuple[tuple[SourceRef, ...], str]:
+        """The outlets behind the figures, the lead figure's first, and the words before them: every one (a
+        figure one outlet alone published, such as the retracted testimony, must not lose it to the others)."""
         cited: list[str] = []
         for f in findings:
             for sid in f.cite:
                 if sid not in cited:
                     cited.append(sid)
-        sources = [self.data.sources[sid] for sid in cited[:limit]]
+        sources = [self.data.sources[sid] for sid in cited]
         refs = tuple(SourceRef(self.source_label(s, lang), s.url) for s in sources)
         if context:
             return refs, f"{say(lang, 'context')} {say(lang, 'source')}:"
