@@ -6,7 +6,10 @@ they measure the matcher, and are never tuned to (see data/labelled/README.md).
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+import yaml
 from support import PROJECT
 
 from bot import build
@@ -92,13 +95,38 @@ def test_cross_validation_answers_each_held_out_example_without_it(answerer):
     assert {p.fold for p in predictions} == {0, 1}
 
 
-def test_the_blind_set_is_labelled_with_real_figures_and_stays_blind():
-    """The blind set (tests/blind) is measured by `nkbot eval --set tests/blind`, never tuned to: here only its
+def _examples(intents) -> set[str]:
+    return {e.casefold() for i in intents for ex in i.examples.values() for e in ex}
+
+
+def _first_commit(folder) -> str:
+    found = subprocess.run(
+        ["git", "log", "--format=%H", "--diff-filter=A", "--", str(folder)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert found, f"{folder} is not in git"
+    return found[-1]
+
+
+def _examples_at(commit: str) -> set[str]:
+    """Every topic example in data/intents.yaml as it was at `commit`."""
+    text = subprocess.run(
+        ["git", "show", f"{commit}:data/intents.yaml"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
+    return {str(e).casefold() for t in yaml.safe_load(text) for ex in (t.get("examples") or {}).values() for e in ex}
+
+
+@pytest.mark.parametrize("name", ["blind", "blind2", "blind3", "blind4"])
+def test_the_blind_sets_are_labelled_with_real_figures_and_stay_blind(name):
+    """A blind set (tests/blind*) is measured by `nkbot eval --set tests/blind4`, never tuned to: here only its
     shape is checked, so that a broken label cannot make the figure meaningless."""
     from bot.evaluate import load_sets
 
     data = build.compile_data(PACKAGE_DATA)
-    items = load_sets(PROJECT / "tests" / "blind")
+    items = load_sets(PROJECT / "tests" / name)
     assert len(items) >= 300 and sum(i.lang == "ko" for i in items) >= 100
     assert sum(i.expect == "decline" for i in items) >= 50
     for item in items:
@@ -106,8 +134,10 @@ def test_the_blind_set_is_labelled_with_real_figures_and_stays_blind():
         assert item.claim in {None, "exact", "rounded", "differs", "not_in_report"}, item
         assert (item.expect == "answer") == bool(item.facts), item
         assert set(item.facts) <= set(data.findings), item
-    # Two-word questions ("mss share", "methodology") are what anyone types, and were examples before the blind
-    # set was written; a longer blind question copied into the examples would make the blind figure a lie.
-    examples = {e.casefold() for i in data.intents.values() for ex in i.examples.values() for e in ex}
-    copied = [i.question for i in items if len(i.question.split()) > 2 and i.question.casefold() in examples]
+    # A blind question copied into the examples would make the blind figure a lie. Questions anyone types
+    # ("how many women") were examples before some set was written: only an example that arrived after the set's
+    # one commit counts as copied, read from git (CI runs on a clone, so the history is there).
+    examples = _examples(data.intents.values())
+    before = _examples_at(_first_commit(PROJECT / "tests" / name))
+    copied = [i.question for i in items if i.question.casefold() in examples - before]
     assert not copied
