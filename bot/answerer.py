@@ -48,7 +48,7 @@ class Answerer:
         self.db_path = db_path
         self.check_every = check_every
         self.on_decline = on_decline
-        self._state = (data, matcher or Matcher(data), Writer(data))
+        self._state = (data, matcher or Matcher(data), Writer(data), _topic_names(data))
         self._stamp = _stamp(db_path)
         self._checked = time.monotonic()
 
@@ -82,7 +82,7 @@ class Answerer:
             return False
         try:
             data = store.load(self.db_path)
-            state = (data, Matcher(data), Writer(data))
+            state = (data, Matcher(data), Writer(data), _topic_names(data))
         except Exception:  # a half-written or foreign file must never take the bot down
             log.exception("could not load %s; still serving the previous database", self.db_path)
             self._stamp = stamp
@@ -153,9 +153,14 @@ class Answerer:
             narrowed = self.writer.category_answer(intent, finding, lang, question, match.confidence)
             reply, verdict = self._category_claim(match, whole, narrowed, finding)
         if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
-            return self.writer.count_not_published(question, lang, finding, None)  # "how many, exactly? a headcount"
+            # "how many for religion?": the share, saying no count was published; "the NUMBER, not the %": declined
+            insists = self.matcher.insists_on_count(question, match.lang)
+            return self.writer.count_not_published(
+                question, lang, finding, None, None if insists else intent, match.confidence
+            )
         if verdict and verdict.kind == "not_in_report":
-            return self.writer.count_not_published(question, lang, self.data.findings[verdict.finding or ""], verdict)
+            claimed = self.data.findings[verdict.finding or ""]
+            return self.writer.count_not_published(question, lang, claimed, verdict, intent, match.confidence)
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
     def _each_part(self, question: str, lang: str, answer_lang: str, now: float) -> Reply | None:
@@ -228,14 +233,9 @@ class Answerer:
         """The topic `text` names exactly, as `topics` lists it: its id ("china_arrests") or its title in either
         language ("Arrests in China", "중국 내 체포"), in any case and spacing; None for anything else."""
         key = " ".join(text.split()).casefold()
-        if not key:
-            return None
         if key.replace(" ", "_") in self.data.intents:
             return key.replace(" ", "_")
-        for intent in self.data.intents.values():
-            if key in {" ".join(t.split()).casefold() for t in intent.title.values()}:
-                return intent.id
-        return None
+        return self._state[3].get(key)
 
     def resolve_topic(self, argument: str, menu: str) -> Reply:
         """What a command's argument is about (/chart, /quote): a topic id, answered in the menu language, else
@@ -301,6 +301,16 @@ def answer_language(question: str, fallback: str) -> str:
 
 SEARCH_SCORE = 50.0  # inline mode also offers close runners-up scoring at least this (0-100)
 LANGUAGE_TALK = "greeting"  # "in Korean please" before any answer: the greeting, in Korean
+
+
+def _topic_names(data: Dataset) -> dict[str, str]:
+    """Each topic by its titles, spaced and cased as `named_topic` compares them: built with the data, so that
+    a question costs one look-up instead of a pass over every title (the first topic listed wins a tie)."""
+    names: dict[str, str] = {}
+    for intent in data.intents.values():
+        for title in intent.title.values():
+            names.setdefault(" ".join(title.split()).casefold(), intent.id)
+    return names
 
 
 def _stamp(path: Path | None) -> tuple[int, int, int] | None:

@@ -552,12 +552,26 @@ class Writer:
         named = "·".join(groups) if lang == "ko" else _and(groups)
         return [say(lang, "groups_instead", topic=intent.title[lang], groups=named)]
 
-    def count_not_published(self, question: str, lang: str, f: Finding, verdict: Verdict | None) -> Reply:
-        """A count asked of, or claimed for, a category the report gives only as a share: no count to confirm."""
+    def count_not_published(
+        self, question: str, lang: str, f: Finding, verdict: Verdict | None, intent: Intent | None, confidence: int
+    ) -> Reply:
+        """A count asked of, or claimed for, a category the report gives only as a share: it says no count was
+        published, with the share. An answer of the topic narrowed to the category (Quote quotes it), or, for a
+        question that refuses a share ("a headcount, not a percentage": `intent` None), a decline."""
         body = say(lang, "count_not_published", label=f.label[lang], figure=self.figure(f, lang))
         refs, prefix = self.source_line([f], lang, f.is_context)
         return Reply(
-            question, lang, None, 0, "", body, refs, prefix, (f.id,), verdict=verdict.kind if verdict else None
+            question,
+            lang,
+            intent.id if intent else None,
+            confidence if intent else 0,
+            intent.title.get(lang, "") if intent else "",
+            body,
+            refs,
+            prefix,
+            (f.id,),
+            category=f.category if intent else None,
+            verdict=verdict.kind if verdict else None,
         )
 
     def smalltalk(self, question: str, lang: str, talk_id: str, confidence: int) -> Reply:

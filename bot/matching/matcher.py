@@ -400,10 +400,14 @@ class Matcher:
 
     def asks_count(self, question: str, lang: str) -> bool:
         """Whether the question wants a count ("how many", "a headcount, not a percentage", 몇 명)."""
-        if self.number_words[lang].asks_count(clean(question)):
+        if self.insists_on_count(question, lang):
             return True
         canonical = self.normalisers[lang].canonical(question)
         return "howmany" in canonical.split() if lang == "en" else "몇명" in canonical.replace(" ", "")
+
+    def insists_on_count(self, question: str, lang: str) -> bool:
+        """Whether the question refuses a share for a count ("a headcount, not a percentage", 퍼센트 말고)."""
+        return self.number_words[lang].asks_count(clean(question))
 
     def _phrases(self, keywords: tuple[str, ...], lang: str) -> set[tuple[str, ...]]:
         """Keywords as the matcher's words, each phrase kept whole: "social security" names the ministry, but

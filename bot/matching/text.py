@@ -172,7 +172,8 @@ class Normaliser:
         self._stems: dict[str, str] = {}  # words as stemmed, or stripped of their Korean endings (bounded too)
         self._canonicals: dict[str, str] = {}
         self._pieces: frozenset[str] = frozenset()
-        self._names: tuple[str, ...] = ()  # known Korean words of three syllables or more
+        self._names: frozenset[str] = frozenset()  # known Korean words of three syllables or more
+        self._longest_name = 0
         self.typo_cutoff = 84.0
 
     def learn(self, texts: list[str], typo_cutoff: float) -> None:
@@ -194,7 +195,8 @@ class Normaliser:
         if self.lang == "ko":  # the words a run-on Korean word is split into: the data's, and the function words
             known = {w for w in words if SYLLABLES.fullmatch(w)} | set(self.stopwords) | set(self.endings)
             self._pieces = frozenset(w for w in known if SYLLABLES.fullmatch(w))
-            self._names = tuple(w for w in self._pieces if len(w) >= 3)
+            self._names = frozenset(w for w in self._pieces if len(w) >= 3)
+            self._longest_name = max(map(len, self._names), default=0)
 
     def _spell(self, word: str) -> str:
         shortest = 3 if self.lang == "ko" else 4  # a Korean syllable carries as much as two or three letters
@@ -205,11 +207,21 @@ class Normaliser:
         return _remembered(self._spelled, word, self._spell_of, SPELL_CACHE)
 
     def _spell_of(self, word: str) -> str:
-        if self.lang == "ko" and any(n in word for n in self._names):
+        if self.lang == "ko" and self._holds_name(word):
             return word  # a known word run into what follows ("김일성때"): never "mended" into another ("김정은때")
         key = jamo(word) if self.lang == "ko" else word
         best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
         return self._spell_list[best[2]] if best else word
+
+    def _holds_name(self, word: str) -> bool:
+        """Whether a known Korean word of three syllables or more is inside `word`: its substrings looked up,
+        not the hundreds of names searched for one by one."""
+        names, longest = self._names, self._longest_name
+        return any(
+            word[start:end] in names
+            for start in range(len(word) - 2)
+            for end in range(start + 3, min(len(word), start + longest) + 1)
+        )
 
     def canonical(self, text: str) -> str:
         """Cleaned, misspellings mended, every synonym rewritten to its canonical form. Korean typed without

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import json
 import logging
 import signal
@@ -519,6 +520,10 @@ def run_bot(settings: Settings, answerer: Answerer, network: Network = PRODUCTIO
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
             loop.add_signal_handler(sig, stop, sig)
         signals["stop_signals"] = None
+    # The loaded data (the index, the findings) lives as long as the process: out of the collector's way, so that
+    # the collections every few updates set off (PTB builds hundreds of objects for each) do not walk it again.
+    gc.collect()
+    gc.freeze()
     try:
         # Checked before PTB starts, so that a bad token or address is one log line rather than a traceback.
         logger.info("connected to %s as @%s", settings.base_url, loop.run_until_complete(whoami(settings)))
