@@ -94,3 +94,26 @@ def test_an_age_the_report_lacks_is_declined_naming_the_groups_it_has(live):
     assert "in their 20s or 30s and children under 10" in reply.text
     korean = answerer.ask("18세 미만 아동은 몇 명?")
     assert "20~30대·10세 미만 아동" in korean.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "verdict"),
+    [
+        ("how many people disappeared over religion?", "answer", None),
+        ("종교 때문에 잡혀간 사람 몇 명이야?", "answer", None),
+        ("exactly 6 people for religion, right?", "answer", "not_in_report"),
+        ("how many for religion? the NUMBER not the %", "decline", None),
+        ("종교 때문에 잡혀간 사람 정확히 몇 명이야? 퍼센트 말고", "decline", None),
+    ],
+)
+def test_a_count_of_a_share_only_category_gets_the_share_saying_no_count_was_published(live, question, kind, verdict):
+    """The report gives religion only as a share (5.3%): asked or told a count, the user gets the share and the
+    fact that no count exists, as an answer narrowed to the category (its Quote quotes it); refusing a share
+    ("not the %") gets the same words as a decline. Never a count."""
+    answerer, _, _ = live
+    reply = answerer.ask(question)
+    assert (reply.kind, reply.verdict) == (kind, verdict)
+    assert "5.3%" in reply.text and " 6 " not in f" {reply.body} "
+    assert ("no count" in reply.text) or ("공개하지 않았" in reply.text)
+    if kind == "answer":
+        assert (reply.intent, reply.category) == ("reasons", "religion")
