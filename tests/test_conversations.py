@@ -32,12 +32,25 @@ def answerer() -> Answerer:
         ("I read that 60% of the victims were women. Is that so?", "differs", "41.6%"),
         ("국가보위성이 피해자 113명 중 92명을 책임졌다는 게 맞아?", "exact", "92명"),
         ("보위성이 85%를 잡아갔다던데 사실이야?", "differs", "81.4%"),
+        ("so nearly 60% of the victims were men?", "rounded", "58.4%"),  # a hedged ten: the figure to the nearest five
+        ("남성이 60% 가까이라고 써도 됩니까?", "rounded", "58.4%"),
+        ("about 55% men, right?", "differs", "58.4%"),  # not a multiple of ten: within 1.5 points only
     ],
 )
 def test_a_claim_gets_a_verdict_and_the_published_figure(answerer, question, verdict, says):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.verdict == verdict, (question, reply.text)
     assert says in reply.text and ("Source" in reply.text or "출처" in reply.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["이 보고서 사례가 FOOTPRINTS에 반영됐나요?", "반대로 남성은 몇 명이야?"],
+)
+def test_half_inside_another_korean_word_is_no_claim(answerer, question):
+    """반 is "half" alone (반이라던데, 반 이상), not inside 반영 (reflected) or 반대 (opposite)."""
+    reply = answerer.ask(question)
+    assert reply.verdict is None and "50%" not in reply.text, reply.text
 
 
 def test_a_wrong_figure_is_corrected_not_echoed(answerer):

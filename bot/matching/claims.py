@@ -15,6 +15,7 @@ from .numbers import Stated
 
 ROUNDING = 0.95  # an integer percentage this close is the figure rounded or cut ("79%" for 79.6%)
 HEDGED = 1.5  # "about 30%" for 31.0%
+HEDGED_TENS = 2.5  # "nearly 60%" for 58.4%: a hedged multiple of ten is the figure to the nearest five
 DIRECTIONAL = 5.0  # "over 80%" for 81.4%: true, and close enough to be the same figure
 COUNT_HEDGE = 0.05  # "about 90 people" for 90 +- 5%
 PERCENT_IN_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*%")  # also "6" of "6 to 30%": every number of a % range
@@ -140,7 +141,8 @@ def _near(s: Stated, value: float, percent: bool) -> str | None:
         limit = DIRECTIONAL if percent else value * 2 * COUNT_HEDGE
         return "rounded" if 0 <= -gap <= limit else None
     if percent:
-        limit = HEDGED if s.hedge == "about" else (ROUNDING if s.value == int(s.value) else 0.05)
+        hedged = HEDGED_TENS if s.value % 10 == 0 else HEDGED
+        limit = hedged if s.hedge == "about" else (ROUNDING if s.value == int(s.value) else 0.05)
         limit = max(limit, s.precision)
     else:
         limit = max(1.0, value * COUNT_HEDGE) if s.hedge == "about" else 0.0

@@ -167,6 +167,8 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
         if "/" in digits:
             a, _, b = digits.partition("/")
             end = r"(?![\w])" if phrase.isascii() else r"(?![a-z0-9])"  # Korean: particles may follow
+            if not phrase.isascii() and len(phrase) == 1:  # 반 (half) alone, or before a particle: not 반영, 반대
+                end = rf"(?=$|[^\w]|{KOREAN_AFTER_HALF})"
             if phrase.isascii() and phrase != "half":
                 end += r"(?= of)"  # "a third of the victims", not "a third country"
             pattern = re.compile(rf"(?<![\w]){re.escape(phrase)}{end}")
@@ -262,6 +264,9 @@ def _number_words_key(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or r"(?!x)x")
 
 
+KOREAN_AFTER_HALF = "이상|이하|정도|가량|가까이|넘|쯤|수준|이|은|을|도|만|이나|밖에"
+
+
 def _number_words(table: dict[str, str]) -> re.Pattern[str]:
     """One pattern finding any number word of the table ("eight", "half", 절반)."""
     return _number_words_key(tuple(table))
@@ -310,7 +315,8 @@ def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
     before = " " + " ".join(text[max(0, start - NEAR) : start].split()[-3:])
     after = text[end : end + NEAR].split()[:2]
     for phrase, kind in _longest_first(tuple(hedges.items())):
-        if before.endswith(" " + phrase) or (not phrase.isascii() and phrase in after):  # Korean: "30%쯤"
+        # Korean: after the figure, endings and all ("30%쯤", "60% 가까이라고")
+        if before.endswith(" " + phrase) or (not phrase.isascii() and any(t.startswith(phrase) for t in after)):
             return kind
     return ""
 

@@ -164,6 +164,7 @@ class Normaliser:
         else:  # Korean variants start a word and may carry particles after them; Latin ones stand alone
             self._pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![a-z0-9])")
         self.lexicon: frozenset[str] = frozenset(w for v, _ in pairs for w in v.split())
+        self._by_stem = self._stem_synonyms(pairs) if self.lang == "en" else {}
         self._spell_list: list[str] = []
         self._spell_keys: list[str] = []
         self._spelled: dict[str, str] = {}
@@ -282,6 +283,16 @@ class Normaliser:
                 word = word.replace(variant, f" {canonical} ")
         return " ".join(word.split())
 
+    def _stem_synonyms(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        """One-word synonyms by their stems, to their canonical form's stem: "catched" is not listed, but stems to
+        "catch", which is. A stem two canonical forms share, or that is another canonical form, is left alone."""
+        found: dict[str, set[str]] = {}
+        for variant, canonical in pairs:
+            if " " not in variant and variant.isalpha():
+                found.setdefault(self._stem_en(variant), set()).add(self._stem_en(canonical))
+        taken = {self._stem_en(c) for c in self.canonicals}
+        return {s: next(iter(cs)) for s, cs in found.items() if len(cs) == 1 and (s not in taken or s in cs)}
+
     def words(self, text: str) -> list[str]:
         """Content words in order (stop words and particles gone), stemmed."""
         out = []
@@ -293,7 +304,11 @@ class Normaliser:
             if stem is None:
                 if len(stems) >= SPELL_CACHE:
                     stems.clear()
-                stem = stems[word] = self._stem_en(word) if self.lang == "en" else self._strip_ko(word)
+                if self.lang == "en":  # a word the data never uses, read as the synonym its stem is ("catched")
+                    stem = self._stem_en(word)
+                    stem = stems[word] = stem if word in self.lexicon else self._by_stem.get(stem, stem)
+                else:
+                    stem = stems[word] = self._strip_ko(word)
             if stem not in stopwords:
                 out.append(stem)
         return out
