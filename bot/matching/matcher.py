@@ -38,6 +38,7 @@ UNNAMED_AGENTS = "unnamed_agents"  # out_of_scope.yaml: who arrested a victim no
 NEAR_OOS = 0.05  # a declined question whose best out-of-scope subject is this close gets that subject's reason
 AMBIGUOUS_GAP = 0.03  # two unrelated topics this close, both well matched: "could mean more than one figure"
 AMBIGUOUS_SCORE = 0.5
+SHORT_LEAD = 3  # content words of a lead before the question that names its category ("Turning to Russia:")
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
 # A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
 VAGUE = {"en": frozenset("percent howmany rate ratio".split()), "ko": frozenset("몇 비율 몇명 퍼센트".split())}
@@ -161,6 +162,9 @@ class Matcher:
             and not self._holds(tail.intent or "", stated)
         ):
             return whole
+        head = question[: len(question) - len(last)] if question.endswith(last) else ""
+        if whole.match.named and not tail.match.named and len(self.normalisers[lang].words(head)) <= SHORT_LEAD:
+            return whole  # "Turning to Russia: which authorities arrested them?": the lead names what is asked
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
         return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole
 
