@@ -76,10 +76,17 @@ class Graded:
         return bool(item.facts) and set(item.facts) <= set(self.facts)
 
     @property
+    def says_not_in_report(self) -> bool:
+        """A claim the report has no figure for, and the reply's verdict says so ("10 people for religion?": "the
+        report gives no count, only the share"). Writers label that reply an answer or a decline; it states no
+        figure the report lacks either way, so it is right under both labels."""
+        return self.item.claim == "not_in_report" and self.verdict == "not_in_report"
+
+    @property
     def right(self) -> bool:
         expect = self.item.expect
         if expect == "decline":
-            return self.kind != "answer"
+            return self.kind != "answer" or self.says_not_in_report
         if expect == "smalltalk":
             return self.kind == "smalltalk"
         if not self.on_topic:
@@ -89,13 +96,15 @@ class Graded:
     @property
     def wrong(self) -> bool:
         """A figure was given, and it is not the one asked for (or it contradicts the claim's truth)."""
-        if self.kind != "answer":
+        if self.kind != "answer" or self.says_not_in_report:
             return False
         if self.item.expect != "answer" or not self.on_topic:
             return True
         claim, verdict = self.item.claim, self.verdict
         return bool(
-            (claim in YES and verdict in NO) or (claim in NO and verdict in YES) or (not claim and verdict in NO)
+            (claim in YES and verdict in NO)
+            or (claim in {*NO, "not_in_report"} and verdict in YES)  # confirming what is false, or not published
+            or (not claim and verdict in NO)
         )
 
 

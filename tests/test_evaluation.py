@@ -7,6 +7,7 @@ they measure the matcher, and are never tuned to (see data/labelled/README.md).
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -141,3 +142,23 @@ def test_the_blind_sets_are_labelled_with_real_figures_and_stay_blind(name):
     before = _examples_at(_first_commit(PROJECT / "tests" / name))
     copied = [i.question for i in items if i.question.casefold() in examples - before]
     assert not copied
+
+
+@pytest.mark.parametrize("expect", ["answer", "decline"])
+def test_a_not_in_report_claim_is_graded_on_the_verdict_whatever_the_label_calls_the_reply(answerer, expect):
+    """ "10 people for religion, right?": the report gives only the share. Writers label the reply an answer (with
+    the share) or a decline; the reply saying "no count, only the share" is right under both, and a reply
+    confirming 10 is wrong under both."""
+    from bot.evaluate import Labelled, grade
+
+    item = Labelled(
+        "exactly 10 people vanished over religion, right?",
+        "en",
+        expect,
+        facts=("reason_religion",) if expect == "answer" else (),
+        claim="not_in_report",
+    )
+    graded = grade(item, answerer.ask(item.question))
+    assert graded.verdict == "not_in_report" and graded.right and not graded.wrong
+    confirmed = grade(item, replace(answerer.ask(item.question), verdict="exact"))
+    assert not confirmed.right and confirmed.wrong

@@ -34,6 +34,7 @@ SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared wi
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
+OWN_PHRASING_WINDOW = 0.05  # ... and it wins over a topic scoring at most this much higher
 UNNAMED_AGENTS = "unnamed_agents"  # out_of_scope.yaml: who arrested a victim no source names the arrester of
 NEAR_OOS = 0.05  # a declined question whose best out-of-scope subject is this close gets that subject's reason
 AMBIGUOUS_GAP = 0.03  # two unrelated topics this close, both well matched: "could mean more than one figure"
@@ -220,6 +221,11 @@ class Matcher:
             elif owner in splitting:
                 scores[k] = min(1.0, scores[k] + self.params.entity_boost / 2)
         boosted |= splitting
+        # A question that is one of a topic's own examples is that topic's, however close another scores: the
+        # data says where the phrasing belongs ("how many were arrested in china": the place of arrest).
+        own = [k for k, c in enumerate(nearest.tolist()) if c >= KNOWN_PHRASING and not index.out_of_scope[k]]
+        if len(own) == 1 and scores[own[0]] >= max(scores) - OWN_PHRASING_WINDOW:
+            scores[own[0]] = min(1.0, max(scores) + 1e-3)
         numbers = read(question, self.number_words[lang])
         if numbers.years:  # a year points to a close topic whose figures are about that year ("returned in 2023")
             ranked = _best_first(scores)[:CLAIM_CANDIDATES]
