@@ -589,6 +589,8 @@ class Writer:
         f = self.data.findings[verdict.finding] if verdict.finding else None
         figure = self.compared_figure(f, verdict.measure, lang) if f else ""
         stated = verdict.stated.text if verdict.stated else ""
+        if verdict.stated and verdict.stated.kind == "years":  # "not 5" reads as a count: "not every 5 years"
+            stated = say(lang, "every_years", years=stated)
         if verdict.kind == "exact":
             return say(lang, "verdict_exact", figure=figure)
         if verdict.kind == "rounded" and verdict.by:

@@ -84,7 +84,9 @@ def _judge_one(s: Stated, offers: list[tuple[Finding, list[_Candidate]]]) -> Ver
                 if c.kind == s.kind and _fits(s, c, f) == wanted:
                     return Verdict(wanted, s, f.id, c.measure, c.value, c.by)
     for f, candidates in offers:
-        c = next((c for c in candidates if c.kind == s.kind and not c.by), None)
+        # the figure itself, else the only form an outlet published it in ("every 4.5 years", JoongAng)
+        same = [c for c in candidates if c.kind == s.kind]
+        c = next((c for c in same if not c.by), same[0] if same and all(c.by for c in same) else None)
         if c is not None:
             return Verdict("differs", s, f.id, c.measure, c.value)
     return None
