@@ -35,7 +35,7 @@ def answerer() -> Answerer:
         ("so nearly 60% of the victims were men?", "rounded", "58.4%"),  # a hedged ten: the figure to the nearest five
         ("남성이 60% 가까이라고 써도 됩니까?", "rounded", "58.4%"),
         ("about 55% men, right?", "differs", "58.4%"),  # not a multiple of ten: within 1.5 points only
-        ("the UPR comes round every 5 yrs, right?", "differs", "not every 5 years"),  # published as 4.5 years
+        ("the UPR happens every 5 yrs, right?", "differs", "not every 5 years"),  # published as 4.5 years
         ("UPR은 5년마다 하는 거 맞지?", "differs", "4년 반마다"),
         ("러시아에서 5명 잡혔다고??", "differs", "3명"),  # hearsay (…다고?) is a claim to check
     ],
