@@ -358,3 +358,41 @@ def test_a_short_lead_naming_the_category_is_read_with_the_question_after_it(ans
     """The question after the lead ("which authorities arrested them?") names no country; the lead does."""
     reply = answerer.ask(question)
     assert reply.intent == intent, reply.text
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "Hi, I'm a producer putting together a radio segment. {q}",
+        "sorry, new here lol. {q}",
+        "For my master's thesis: {q}",
+        "Excuse me, my English is not perfect. {q}",
+        "Dear team, I write a newsletter for an NGO. {q}",
+        "{q} thx!!",
+        "{q} (need it for a podcast script)",
+    ],
+)
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many victims were arrested in China?",
+        "What share of the victims did the MSS handle?",
+        "How many of the victims were women?",
+        "When was the report published?",
+    ],
+)
+def test_who_asks_and_why_does_not_change_the_answer(answerer, noise, question):
+    """A preamble about the asker, or a remark after the question, gets the answer the question alone gets."""
+    alone = answerer.ask(question)
+    assert alone.kind == "answer"
+    assert answerer.ask(noise.format(q=question)).intent == alone.intent
+
+
+@pytest.mark.parametrize(
+    "noise", ["안녕하세요, 대학원생인데 논문 쓰고 있어요. {q}", "기자입니다. {q}", "{q} 감사합니다!!"]
+)
+@pytest.mark.parametrize("question", ["보위성이 관여한 비율은?", "보고서는 언제 나왔어?"])
+def test_who_asks_and_why_does_not_change_the_answer_in_korean(answerer, noise, question):
+    alone = answerer.ask(question)
+    assert alone.kind == "answer"
+    assert answerer.ask(noise.format(q=question)).intent == alone.intent

@@ -153,7 +153,13 @@ class Matcher:
         if len(set(self.normalisers[lang].words(last))) <= 1 or points_back(last, lang):  # "보고서 수치와 맞습니까?"
             return whole
         tail = self._propose(last, lang)
-        if tail.rule is not None or tail.match.evidence is None or tail.intent == whole.intent:
+        if tail.rule is not None or tail.match.evidence is None:
+            return whole
+        if tail.intent == whole.intent:
+            # One topic either way: the whole message is answered (its categories and figures), as surely as
+            # its question alone would be ("Excuse me, my English is not perfect. How many in China?").
+            if self.decision.probability(tail.match.evidence) > self.decision.probability(whole.match.evidence):
+                return replace(whole, match=replace(whole.match, evidence=tail.match.evidence))
             return whole
         stated = whole.match.numbers
         if (

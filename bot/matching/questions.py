@@ -8,6 +8,7 @@ import re
 
 from .text import clean
 
+REMARK_WORDS = 4  # words of a closing remark after the question
 MAX_PARTS = 3  # a message asking more than this is answered as one question
 ASKS = {
     "en": r"(?:how many|how much|what (?:share|proportion|percentage|percent|part)|which|where|when|who)",
@@ -66,8 +67,21 @@ def last_question(text: str) -> str | None:
     """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
     for my copy: how many victims in total"); else None."""
     sentences = [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
+    remarks = 0
+    while len(sentences) > 1 and _remark(sentences[-1]) and _asks(sentences[-2]):
+        sentences.pop()  # "…몇 명입니까? 감사합니다!!": the thanks after the question is not the question
+        remarks += 1
     if len(sentences) < 2:
-        return None
-    if not sentences[-1].rstrip().endswith(("?", "？")) and not sentences[-2].endswith(":"):
+        return sentences[0] if remarks and sentences else None
+    if not _asks(sentences[-1]) and not sentences[-2].endswith(":"):
         return None
     return sentences[-1]
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip().endswith(("?", "？"))
+
+
+def _remark(sentence: str) -> bool:
+    """A short closing line that asks nothing and states no figure ("thanks!!", "ㅠㅠ 급해요"; not "not 62")."""
+    return not _asks(sentence) and len(sentence.split()) <= REMARK_WORDS and not any(map(str.isdigit, sentence))
