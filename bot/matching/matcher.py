@@ -170,7 +170,8 @@ class Matcher:
         ):
             return whole
         head = question[: len(question) - len(last)] if question.endswith(last) else ""
-        if whole.match.named and not tail.match.named and len(self.normalisers[lang].words(head)) <= SHORT_LEAD:
+        lead = head.rstrip().endswith((":", ",", "—")) and len(self.normalisers[lang].words(head)) <= SHORT_LEAD
+        if whole.match.named and not tail.match.named and lead:
             return whole  # "Turning to Russia: which authorities arrested them?": the lead names what is asked
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
         return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole

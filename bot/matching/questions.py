@@ -15,9 +15,14 @@ ASKS = {
     "ko": r"(?:몇|비율|얼마|어디|언제|누가|누구|퍼센트|비중)",
 }
 # Where a second question starts: after a question mark, or at "and"/"also"/"plus" opening a question.
-SPLIT_EN = re.compile(rf"\?\s+|[,;]?\s+(?:and|also|plus|as well as)\s+(?={ASKS['en']}\b)", re.IGNORECASE)
+YES_NO = r"(?:was|were|is|are|did|does|do|has|have|had)"  # ", and was the release timed to it?": a second one
+SPLIT_EN = re.compile(
+    rf"\?\s+|[,;]?\s+(?:and|also|plus|as well as)\s+(?={ASKS['en']}\b)|[,;]\s+(?:and|also)\s+(?={YES_NO}\b)",
+    re.IGNORECASE,
+)
 SPLIT_KO = re.compile(r"\?\s+|\s+그리고\s+|(?<=[가-힣])(?:이고|고|이며|며),\s*|(?<=[가-힣]),\s+")
 ASKS_RE = {lang: re.compile(pattern, re.IGNORECASE) for lang, pattern in ASKS.items()}
+ASKS_RE["en"] = re.compile(rf"{ASKS['en']}|^{YES_NO}\b", re.IGNORECASE)
 
 
 def split_questions(text: str, lang: str) -> list[str]:
