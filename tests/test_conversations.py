@@ -78,6 +78,8 @@ def test_a_count_the_report_never_gives_is_not_confirmed(answerer):
         ("고마워요", "ko"),
         ("감사합니다ㅎㅎ", "ko"),  # laughter typed onto the word
         ("안녕하세요ㅋㅋ", "ko"),
+        ("heyyy 👋", "en"),  # a letter typed over and over
+        ("thanksss!!", "en"),
     ],
 )
 def test_small_talk_gets_a_short_reply_and_topics_not_a_decline(answerer, message, lang):

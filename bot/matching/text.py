@@ -86,6 +86,7 @@ def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_noise(text)[:MAX_CHARS])
     text = "".join(map(_plain, text))
     text = text.casefold()
+    text = re.sub(r"([a-z])\1{2,}", r"\1", text)  # a letter typed three times or more once: hiii, heyyy, sooo
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # 200,000 -> 200000
     text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
     text = re.sub(r"(?<=[0-9a-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[0-9a-z])", " ", text)  # 113명, upr이, 대30
