@@ -370,7 +370,10 @@ class Writer:
             used.append(other)
         parts += self.caveats(used, lang, " ".join(parts))
         title = f"{intent.title[lang]}: {f.label[lang]}"
-        return self._reply(question, lang, intent, confidence, " ".join(parts), used, title=title, category=f.category)
+        # "2.7% of all 113 victims" states the total too: a fact of the answer, though not its caveats or sources
+        also = (TOTAL_FINDING,) if of_all and total and TOTAL_FINDING not in used else ()
+        body = " ".join(parts)
+        return self._reply(question, lang, intent, confidence, body, used, title=title, category=f.category, also=also)
 
     def _lead_within(self, f: Finding, lang: str) -> str:
         """A category within a group, led by the count asked for, then both of its shares, in one sentence of
@@ -434,6 +437,7 @@ class Writer:
         used: list[str],
         title: str | None = None,
         category: str | None = None,
+        also: tuple[str, ...] = (),
     ) -> Reply:
         findings = [self.data.findings[i] for i in used]
         context = bool(findings) and all(f.is_context for f in findings)
@@ -451,7 +455,7 @@ class Writer:
             body,
             refs,
             prefix,
-            tuple(used),
+            (*used, *also),
             category=category,
             context=context,
             lead=lead,
