@@ -398,3 +398,20 @@ def test_who_asks_and_why_does_not_change_the_answer_in_korean(answerer, noise, 
     alone = answerer.ask(question)
     assert alone.kind == "answer"
     assert answerer.ask(noise.format(q=question)).intent == alone.intent
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Good afternoon. Please tell me how many of the victims were women.", "sex"),
+        ("Hi there! I need the number of cases the report documents.", "cases"),
+    ],
+)
+def test_a_greeting_before_a_request_does_not_turn_it_into_small_talk(answerer, message, intent):
+    reply = answerer.ask(message)
+    assert (reply.kind, reply.intent) == ("answer", intent), reply.text
+
+
+@pytest.mark.parametrize("message", ["thanks!!! 🙏", "안녕하세요! hello 😊", "Hello. Thanks."])
+def test_small_talk_in_several_sentences_is_still_small_talk(answerer, message):
+    assert answerer.ask(message).kind == "smalltalk"

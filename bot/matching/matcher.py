@@ -21,7 +21,7 @@ from .decide import Decision, Evidence
 from .entities import Entities, Entity
 from .index import Index, Query, Weights
 from .numbers import Numbers, NumberWords, hedges_of, read, says
-from .questions import last_question, points_back
+from .questions import last_question, points_back, sentences_of
 from .results import Candidate, Match, Proposal, with_
 from .smalltalk import SmallTalk, Talk
 from .text import Lexicon, Normaliser, clean, detect_language
@@ -39,6 +39,7 @@ UNNAMED_AGENTS = "unnamed_agents"  # out_of_scope.yaml: who arrested a victim no
 NEAR_OOS = 0.05  # a declined question whose best out-of-scope subject is this close gets that subject's reason
 AMBIGUOUS_GAP = 0.03  # two unrelated topics this close, both well matched: "could mean more than one figure"
 AMBIGUOUS_SCORE = 0.5
+GREETING_WORDS = 3  # words of a greeting opening a message ("Good afternoon.", "Hi there!")
 SHORT_LEAD = 3  # content words of a lead before the question that names its category ("Turning to Russia:")
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
 # A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
@@ -143,6 +144,10 @@ class Matcher:
         A message of several sentences ending in a question ("Hi! I'm a student writing on forced repatriation.
         Where were the victims arrested?") is also read as that last question alone; the reading the model
         trusts more wins, unless a rule declines the whole message."""
+        lang = lang if lang in LANGS else detect_language(question or "")
+        rest = self._after_greeting(question or "", lang)
+        if rest != question:  # "Good afternoon. For a BBC explainer I need…": the greeting says nothing asked
+            return self.propose(rest, lang)
         whole = self._propose(question, lang)
         last = last_question(question or "")
         if last is None or whole.rule is not None or whole.match.evidence is None:
@@ -175,6 +180,31 @@ class Matcher:
             return whole  # "Turning to Russia: which authorities arrested them?": the lead names what is asked
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
         return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole
+
+    def _after_greeting(self, question: str, lang: str) -> str:
+        """The message without the sentences of small talk it opens with ("Hi! Good afternoon."), while a
+        sentence is left after them; the message itself when it opens otherwise."""
+        sentences = sentences_of(question)
+        talk, sure = self.talk[lang], self.params.smalltalk_sure
+        if len(sentences) < 2 or self._only_talk(clean(question), talk):
+            return question  # one sentence, or small talk and nothing else ("안녕하세요! hello 😊")
+        dropped = 0
+        while len(sentences) - dropped > 1 and len(sentences[dropped].split()) <= GREETING_WORDS:
+            said = talk.best(clean(sentences[dropped]))
+            if said is None or said.whole < sure:
+                break
+            dropped += 1
+        rest = " ".join(sentences[dropped:])
+        if not dropped or not self.normalisers[lang].words(rest):
+            return question  # "thanks!!! 🙏": nothing after the thanks to ask
+        return question if self._only_talk(clean(rest), talk) else rest
+
+    def _only_talk(self, cleaned: str, talk: SmallTalk) -> bool:
+        """Small talk and nothing else, as the gate reads it: close to a whole example, or two words of one."""
+        said = talk.best(cleaned) if len(cleaned) <= SMALLTALK_CHARS else None
+        return said is not None and (
+            said.whole >= self.params.smalltalk_sure or (len(cleaned.split()) <= 2 and said.part >= 99)
+        )
 
     def _propose(self, question: str, lang: str | None = None) -> Proposal:
         lang = lang if lang in LANGS else detect_language(question or "")

@@ -68,6 +68,10 @@ def points_back(question: str, lang: str) -> bool:
     return bool(BACK["en"] & set(text.split()))
 
 
+def sentences_of(text: str) -> list[str]:
+    return [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
+
+
 def last_question(text: str) -> str | None:
     """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
     for my copy: how many victims in total"); else None."""
