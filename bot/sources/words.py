@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import fields
 from typing import Any
 
@@ -39,11 +40,12 @@ def synonyms(raw: Any) -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 def _words(value: Any, file: str, entry: str) -> tuple[str, ...]:
-    """A list of words written as one folded string ("a b c") or as a YAML list."""
+    """A list of words written as one folded string ("a b c") or as a YAML list, in NFKC as the matcher reads a
+    question (ㅋㅋ and ㅇㅇ typed as compatibility jamo become the conjoining jamo the text holds)."""
     if isinstance(value, str):
-        return tuple(value.split())
+        return tuple(unicodedata.normalize("NFKC", w) for w in value.split())
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
+        return tuple(unicodedata.normalize("NFKC", v.strip()) for v in value if v.strip())
     raise DataError(file, entry, "expected words, as one string or a list")
 
 
