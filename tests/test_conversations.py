@@ -38,6 +38,7 @@ def answerer() -> Answerer:
         ("the UPR happens every 5 yrs, right?", "differs", "not every 5 years"),  # published as 4.5 years
         ("UPR은 5년마다 하는 거 맞지?", "differs", "4년 반마다"),
         ("러시아에서 5명 잡혔다고??", "differs", "3명"),  # hearsay (…다고?) is a claim to check
+        ("North Korea got 262 recommendations in 2019 and accepted 132, correct?", "exact", "132 of 262"),
     ],
 )
 def test_a_claim_gets_a_verdict_and_the_published_figure(answerer, question, verdict, says):
@@ -52,8 +53,24 @@ def test_a_claim_gets_a_verdict_and_the_published_figure(answerer, question, ver
 )
 def test_half_inside_another_korean_word_is_no_claim(answerer, question):
     """반 is "half" alone (반이라던데, 반 이상), not inside 반영 (reflected) or 반대 (opposite)."""
+    _no_claim(answerer, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "보위성이 단독으로 체포한 피해자는 113명 중 몇 명이고, 비율은 어떻게 되나요?",
+        "여성 피해자 비율은 어떻게 되나요?",
+    ],
+)
+def test_asking_what_a_figure_is_states_none(answerer, question):
+    """어떻게 되나요 (what is it?) asks; only 써도 되나요 (may I write …?) checks a figure."""
+    _no_claim(answerer, question)
+
+
+def _no_claim(answerer, question):
     reply = answerer.ask(question)
-    assert reply.verdict is None and "50%" not in reply.text, reply.text
+    assert reply.verdict is None and "50%" not in reply.text and "아닙니다" not in reply.text, reply.text
 
 
 def test_a_wrong_figure_is_corrected_not_echoed(answerer):

@@ -106,10 +106,27 @@ def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
         out.append(_Candidate("share_of_victims", "percent", of_all.value))
     if f.count is not None:
         out.append(_Candidate("count", "count", float(f.count)))
+    if f.base is not None and f.base not in _counts(data):
+        # a base published only as this finding's base ("132 of the 262 recommendations received"): a figure of it;
+        # a base that is a figure of its own (113 victims, 23 arrested abroad) is claimed through that finding
+        out.append(_Candidate("base", "count", float(f.base)))
     if f.percent is None and f.count is None:  # a range as published ("6% to 30%"): each end is the figure
         ends = {float(m) for m in PERCENT_IN_VALUE.findall(f.value.get("en", ""))}
         out.extend(_Candidate("percent", "percent", v, exact_form=True) for v in sorted(ends))
     return out
+
+
+def _counts(data: Dataset) -> frozenset[int]:
+    """Every count the findings publish (memoised on the dataset: one per loaded database)."""
+    found = _COUNTS.get(id(data))
+    if found is None or found[0] is not data:
+        found = (data, frozenset(f.count for f in data.findings.values() if f.count is not None))
+        _COUNTS.clear()
+        _COUNTS[id(data)] = found
+    return found[1]
+
+
+_COUNTS: dict[int, tuple[Dataset, frozenset[int]]] = {}
 
 
 def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
