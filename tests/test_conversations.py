@@ -39,6 +39,7 @@ def answerer() -> Answerer:
         ("UPR은 5년마다 하는 거 맞지?", "differs", "4년 반마다"),
         ("러시아에서 5명 잡혔다고??", "differs", "3명"),  # hearsay (…다고?) is a claim to check
         ("North Korea got 262 recommendations in 2019 and accepted 132, correct?", "exact", "132 of 262"),
+        ("so the mss took 62 ppl? lol", "exact", "62 of 113"),  # short, a "?", no question word: a claim
     ],
 )
 def test_a_claim_gets_a_verdict_and_the_published_figure(answerer, question, verdict, says):
@@ -66,6 +67,12 @@ def test_half_inside_another_korean_word_is_no_claim(answerer, question):
 def test_asking_what_a_figure_is_states_none(answerer, question):
     """어떻게 되나요 (what is it?) asks; only 써도 되나요 (may I write …?) checks a figure."""
     _no_claim(answerer, question)
+
+
+def test_an_age_in_a_short_question_is_no_claimed_count(answerer):
+    """ "female victims over 50?" asks about an age the report lacks; it claims no count of 50."""
+    _no_claim(answerer, "female victims over 50?")
+    assert answerer.ask("female victims over 50?").kind == "decline"
 
 
 def _no_claim(answerer, question):

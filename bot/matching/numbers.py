@@ -198,6 +198,9 @@ def read(question: str, words: NumberWords) -> Numbers:
     tokens = text.split()
     endings = words.cue_endings
     cue = any(t in words.cues or (endings and t.endswith(endings)) for t in tokens)
+    # A short "?" with no question word states the figures it counts ("143 recs??"), not a bare number in it
+    # ("female victims over 50?": an age), which only a real cue makes a claim.
+    bare = not cue and _bare_check(tokens, "?" in question or "？" in question)
     cue = cue or _yes_no(tokens)
     stated: list[Stated] = []
     taken: list[tuple[int, int]] = []
@@ -248,7 +251,7 @@ def read(question: str, words: NumberWords) -> Numbers:
                 in_year.append(number)
         elif (before and before[-1] in MONTHS) or (after and after[0] in MONTHS):
             plain.append(number)  # a date: "7 nov", "11월 7일"
-        elif after and _counts(after[0]) and _states(before, cue):
+        elif after and _counts(after[0]) and _states(before, cue or bare):
             label = number + ("명" if after[0].startswith("명") else "")
             hedge = _hedge(text, m.start(), m.end(), words)
             stated.append(Stated("count", float(number), label, hedge, noun=_noun(after[0])))
@@ -307,6 +310,15 @@ def _states(before: list[str], cue: bool) -> bool:
 def _yes_no(tokens: list[str]) -> bool:
     """An English question that asks for a yes or no ("were 40 of them executed", "is 81.4% right")."""
     return bool(tokens) and tokens[0] in {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"}
+
+
+def _bare_check(tokens: list[str], asked: bool) -> bool:
+    """A short English question that asks nothing but the figure it states ("nk accepted 143 recs??? srsly")."""
+    return asked and 0 < len(tokens) <= BARE_CLAIM_WORDS and tokens[0].isascii() and not WH_WORDS.intersection(tokens)
+
+
+WH_WORDS = frozenset("how what which who whom whose when where why whats what's hw wat".split())
+BARE_CLAIM_WORDS = 8  # a chat message this short stating a figure with a "?" and no question word checks it
 
 
 def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
