@@ -439,3 +439,9 @@ def test_a_greeting_before_a_request_does_not_turn_it_into_small_talk(answerer, 
 @pytest.mark.parametrize("message", ["thanks!!! 🙏", "안녕하세요! hello 😊", "Hello. Thanks."])
 def test_small_talk_in_several_sentences_is_still_small_talk(answerer, message):
     assert answerer.ask(message).kind == "smalltalk"
+
+
+def test_2030_in_korean_is_the_twenties_and_thirties(answerer):
+    """'2030' before Korean is the generation (이삼십대), as Korean writes it; '2030년' stays a year."""
+    reply = answerer.ask("2030 피해자는 몇 명이야?")
+    assert reply.kind == "answer" and reply.intent == "age" and "44명" in reply.text

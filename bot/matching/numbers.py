@@ -22,7 +22,8 @@ FRACTION_EN = re.compile(
 FRACTION_KO = re.compile(r"(?<![\d.])(\d+) ?(?:명|건|개)? ?(?:중에서|중에|중|가운데) ?(\d+)(?![\d.])(?! ?%)")
 PERCENT = re.compile(rf"(?<![\d.])({NUMBER}) ?{PERCENT_WORDS}")
 EVERY = re.compile(rf"(?:every|each) ({NUMBER}) (?:years?|yrs?)\b|({NUMBER}) ?년 ?(?:반)? ?(?:마다|주기)")
-KOREAN_AGES = re.compile(r"(?<![\d.])2030(?= ?(?:청년|세대|대))")  # "2030 청년층": people in their 20s and 30s
+# "2030 청년층", "2030피해자": people in their 20s and 30s (Korean before or after it; "2030년" is a year)
+KOREAN_AGES = re.compile(r"(?<![\d.])2030(?= ?[\uac00-\ud7a3])(?! ?년)")
 ANY = re.compile(rf"(?<![\d.]){NUMBER}(?![\d.])")
 YEAR = re.compile(r"^(?:19[4-9]\d|20[0-2]\d)$")  # 1940-2029: "2030" in Korean is the 20s and 30s
 MONTHS = frozenset(
