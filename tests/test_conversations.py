@@ -445,3 +445,9 @@ def test_2030_in_korean_is_the_twenties_and_thirties(answerer):
     """'2030' before Korean is the generation (이삼십대), as Korean writes it; '2030년' stays a year."""
     reply = answerer.ask("2030 피해자는 몇 명이야?")
     assert reply.kind == "answer" and reply.intent == "age" and "44명" in reply.text
+
+
+def test_individual_victims_are_victims_not_individual_stories(answerer):
+    """'the total number of individual victims' is the count of victims; stories of individuals are declined."""
+    assert answerer.ask("what is the total number of individual victims in the report?").intent == "cases"
+    assert answerer.ask("tell me the story of one individual victim").kind == "decline"

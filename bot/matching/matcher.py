@@ -259,8 +259,10 @@ class Matcher:
                 scores[k] = min(1.0, scores[k] + self.params.entity_boost / 2)
         boosted |= splitting
         # A question that is one of a topic's own examples is that topic's, however close another scores: the
-        # data says where the phrasing belongs ("how many were arrested in china": the place of arrest).
-        own = [k for k, c in enumerate(nearest.tolist()) if c >= KNOWN_PHRASING and not index.out_of_scope[k]]
+        # data says where the phrasing belongs ("how many were arrested in china": the place of arrest); one of
+        # an out-of-scope subject's examples is declined as that subject ("tell me a victim's story").
+        known = [k for k, c in enumerate(nearest.tolist()) if c >= KNOWN_PHRASING]
+        own = [k for k in known if not index.out_of_scope[k]] or known  # a topic's phrasing, else a subject's
         if len(own) == 1 and scores[own[0]] >= max(scores) - OWN_PHRASING_WINDOW:
             scores[own[0]] = min(1.0, max(scores) + 1e-3)
         numbers = read(question, self.number_words[lang])
