@@ -373,10 +373,12 @@ class Matcher:
                 match=with_(proposal.match, declined="cross_tab", out_of_scope="cross_tabulations"),
             )
         counting = bool(numbers.stated) or self.asks_count(question, lang)
+        present = set(words)  # a keyword phrase can only be there if its first word is
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
             named = self.keywords[lang].get(subject.id, set())
             counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            if any(_contains(words, k) for k in named | counted) and not says(cleaned, subject.unless.get(lang, ())):
+            found = any(k[0] in present and _contains(words, k) for k in named | counted)
+            if found and not says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]

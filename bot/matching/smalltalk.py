@@ -34,11 +34,21 @@ class SmallTalk:
         self.unspaced = [text.replace(" ", "") for text in texts]
         # Each example filed under one of its words (the least in sort order): an example all of whose words a
         # message uses is filed under one of the message's words, so only those are checked.
+        self._last: tuple[str, Talk | None] | None = None
         self.filed: dict[str, list[int]] = {}
         for k, tokens in enumerate(self.tokens):
             self.filed.setdefault(min(tokens), []).append(k)
 
     def best(self, cleaned: str) -> Talk | None:
+        """The small talk closest to a cleaned message; the last answer is kept, as the gate and the reading of a
+        message's opening greeting ask about the same message one after the other."""
+        if self._last is not None and self._last[0] == cleaned:
+            return self._last[1]
+        said = self._best(cleaned)
+        self._last = (cleaned, said)
+        return said
+
+    def _best(self, cleaned: str) -> Talk | None:
         if not self.ids or not cleaned:
             return None
         words = cleaned.split()
