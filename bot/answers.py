@@ -132,7 +132,7 @@ class Writer:
 
     # --- figures -----------------------------------------------------------------------------
 
-    def figure(self, f: Finding, lang: str, stated: Stated | None = None) -> str:
+    def figure(self, f: Finding, lang: str, stated: Stated | None = None, share_note: bool = True) -> str:
         """The figure as a journalist would quote it: '62 of 113 victims (54.9%)', '113명 중 62명(54.9%)'; no
         share of a base under ten ('2 of 3 victims arrested in Russia'). Within a Korean answer (`stated`), a
         base already named is not named again ('29명(25.7%)') and a computed share is noted at the end."""
@@ -145,8 +145,10 @@ class Writer:
             if lang == "ko":
                 if stated is not None:
                     stated.shares.append((_pct(f.percent), False, f.is_context))
-                return f"{of_base}{_pct(f.percent)}({say(lang, 'percent_only')})"
-            return f"{_pct(f.percent)} of the {f.base} {f.base_label['en']} ({say(lang, 'percent_only')})"
+                note = f"({say(lang, 'percent_only')})" if share_note else ""
+                return f"{of_base}{_pct(f.percent)}{note}"
+            note = f" ({say(lang, 'percent_only')})" if share_note else ""
+            return f"{_pct(f.percent)} of the {f.base} {f.base_label['en']}{note}"
         assert f.count is not None
         if f.base is None:
             count = f"{say(lang, 'about')} {f.count}" if f.approx else str(f.count)
@@ -562,7 +564,8 @@ class Writer:
         """A count asked of, or claimed for, a category the report gives only as a share: it says no count was
         published, with the share. An answer of the topic narrowed to the category (Quote quotes it), or, for a
         question that refuses a share ("a headcount, not a percentage": `intent` None), a decline."""
-        body = say(lang, "count_not_published", label=f.label[lang], figure=self.figure(f, lang))
+        # the sentence says the report gives the share only: the figure need not say it again
+        body = say(lang, "count_not_published", label=f.label[lang], figure=self.figure(f, lang, share_note=False))
         refs, prefix = self.source_line([f], lang, f.is_context)
         return Reply(
             question,

@@ -180,7 +180,7 @@ WORDS: dict[str, dict[str, str]] = {
         "verdict_rounded_by": "반올림한 수치로 맞습니다. 보고서 수치는 {figure}이며, {by}는 이를 {stated}로 보도했습니다.",
         "verdict_differs": "아닙니다. 보고서 수치는 {stated}가 아니라 {figure}입니다.",
         "share_of_all": "전체 피해자 {total}명 중 {count}명({share}%, 보고서 수치로 계산)",
-        "count_not_published": "보고서는 {label} 인원수를 공개하지 않았고 비율만 밝혔습니다. {figure}.",
+        "count_not_published": "보고서는 {label} 인원수를 공개하지 않았고 비율만 밝혔습니다. 비율은 {figure}입니다.",
         "every_years": "{years}년마다",
         "shares_derived_note": "* 비율은 보고서 수치로 계산",
         "shares_derived_context_note": "* 비율은 공개 수치로 계산",

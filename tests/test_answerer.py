@@ -115,5 +115,6 @@ def test_a_count_of_a_share_only_category_gets_the_share_saying_no_count_was_pub
     assert (reply.kind, reply.verdict) == (kind, verdict)
     assert "5.3%" in reply.text and " 6 " not in f" {reply.body} "
     assert ("no count" in reply.text) or ("공개하지 않았" in reply.text)
+    assert "publishes the share, not a count" not in reply.body and "인원수 미공개" not in reply.body  # said once
     if kind == "answer":
         assert (reply.intent, reply.category) == ("reasons", "religion")
