@@ -48,7 +48,8 @@ def judge(
     is none of the figures but that the topic's wording uses (`known`: "Article 179") is a reference."""
     if not stated:
         return None
-    offers = [(f, _candidates(f, data)) for f in findings]
+    counts = frozenset(f.count for f in data.findings.values() if f.count is not None)  # every published count
+    offers = [(f, _candidates(f, data, counts)) for f in findings]
     verdicts = [v for s in stated if (v := _judge_one(s, offers)) is not None]
     verdicts = [
         v
@@ -92,7 +93,7 @@ def _judge_one(s: Stated, offers: list[tuple[Finding, list[_Candidate]]]) -> Ver
     return None
 
 
-def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
+def _candidates(f: Finding, data: Dataset, counts: frozenset[int]) -> list[_Candidate]:
     """The numbers of a finding a claim may quote: published roundings first (so "8 in 10" is the headline's
     own rounding, not merely near 81.4%), then the percentage, the share of all victims and the count."""
     out = [_Candidate(p.unit, p.unit, p.value, p.by, not p.rounded) for p in f.published_as]
@@ -106,7 +107,7 @@ def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
         out.append(_Candidate("share_of_victims", "percent", of_all.value))
     if f.count is not None:
         out.append(_Candidate("count", "count", float(f.count)))
-    if f.base is not None and f.base not in _counts(data):
+    if f.base is not None and f.base not in counts:
         # a base published only as this finding's base ("132 of the 262 recommendations received"): a figure of it;
         # a base that is a figure of its own (113 victims, 23 arrested abroad) is claimed through that finding
         out.append(_Candidate("base", "count", float(f.base)))
@@ -114,19 +115,6 @@ def _candidates(f: Finding, data: Dataset) -> list[_Candidate]:
         ends = {float(m) for m in PERCENT_IN_VALUE.findall(f.value.get("en", ""))}
         out.extend(_Candidate("percent", "percent", v, exact_form=True) for v in sorted(ends))
     return out
-
-
-def _counts(data: Dataset) -> frozenset[int]:
-    """Every count the findings publish (memoised on the dataset: one per loaded database)."""
-    found = _COUNTS.get(id(data))
-    if found is None or found[0] is not data:
-        found = (data, frozenset(f.count for f in data.findings.values() if f.count is not None))
-        _COUNTS.clear()
-        _COUNTS[id(data)] = found
-    return found[1]
-
-
-_COUNTS: dict[int, tuple[Dataset, frozenset[int]]] = {}
 
 
 def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
