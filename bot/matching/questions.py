@@ -21,8 +21,11 @@ SPLIT_EN = re.compile(
     re.IGNORECASE,
 )
 SPLIT_KO = re.compile(r"\?\s+|\s+그리고\s+|(?<=[가-힣])(?:이고|고|이며|며),\s*|(?<=[가-힣]),\s+")
-ASKS_RE = {lang: re.compile(pattern, re.IGNORECASE) for lang, pattern in ASKS.items()}
-ASKS_RE["en"] = re.compile(rf"{ASKS['en']}|^{YES_NO}\b", re.IGNORECASE)
+# What makes a part a question: a word asking for a figure, or (English) a yes/no opening ("was the release…").
+ASKS_RE = {
+    "en": re.compile(rf"{ASKS['en']}|^{YES_NO}\b", re.IGNORECASE),
+    "ko": re.compile(ASKS["ko"], re.IGNORECASE),
+}
 
 
 def split_questions(text: str, lang: str) -> list[str]:
@@ -75,7 +78,7 @@ def sentences_of(text: str) -> list[str]:
 def last_question(text: str) -> str | None:
     """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
     for my copy: how many victims in total"); else None."""
-    sentences = [x for x in SENTENCE_END.split(text.strip()) if x.strip()]
+    sentences = sentences_of(text)
     remarks = 0
     while len(sentences) > 1 and _remark(sentences[-1]) and _asks(sentences[-2]):
         sentences.pop()  # "…몇 명입니까? 감사합니다!!": the thanks after the question is not the question
