@@ -200,8 +200,15 @@ class Matcher:
         return question if self._only_talk(clean(rest), talk) else rest
 
     def _only_talk(self, cleaned: str, talk: SmallTalk) -> bool:
-        """Small talk and nothing else, as the gate reads it: close to a whole example, or two words of one."""
-        said = talk.best(cleaned) if len(cleaned) <= SMALLTALK_CHARS else None
+        return self._is_only_talk(cleaned, self._talk_in(cleaned, talk))
+
+    @staticmethod
+    def _talk_in(cleaned: str, talk: SmallTalk) -> Talk | None:
+        """The small talk a (short) message is closest to; a long message is not compared with small talk."""
+        return talk.best(cleaned) if len(cleaned) <= SMALLTALK_CHARS else None
+
+    def _is_only_talk(self, cleaned: str, said: Talk | None) -> bool:
+        """Small talk and nothing else: close to a whole example, or two words of one."""
         return said is not None and (
             said.whole >= self.params.smalltalk_sure or (len(cleaned.split()) <= 2 and said.part >= 99)
         )
@@ -225,8 +232,9 @@ class Matcher:
         measure of nothing named. Otherwise (None, the small talk the message holds, its words)."""
         if not cleaned:
             return Proposal(Match(lang, None, 0, declined="empty"), rule="empty"), None, []
-        talk = self.talk[lang].best(cleaned) if len(cleaned) <= SMALLTALK_CHARS else None
-        if talk and (talk.whole >= self.params.smalltalk_sure or (len(cleaned.split()) <= 2 and talk.part >= 99)):
+        talk = self._talk_in(cleaned, self.talk[lang])
+        if self._is_only_talk(cleaned, talk):
+            assert talk is not None
             said = Match(lang, None, round(talk.whole), declined="smalltalk", smalltalk=talk.id)
             return Proposal(said, rule="smalltalk"), talk, []
         words = self.normalisers[lang].words(question)
