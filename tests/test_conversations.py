@@ -408,10 +408,7 @@ def test_a_short_lead_naming_the_category_is_read_with_the_question_after_it(ans
     ],
 )
 def test_who_asks_and_why_does_not_change_the_answer(answerer, noise, question):
-    """A preamble about the asker, or a remark after the question, gets the answer the question alone gets."""
-    alone = answerer.ask(question)
-    assert alone.kind == "answer"
-    assert answerer.ask(noise.format(q=question)).intent == alone.intent
+    _keeps_its_answer(answerer, noise, question)
 
 
 @pytest.mark.parametrize(
@@ -419,6 +416,11 @@ def test_who_asks_and_why_does_not_change_the_answer(answerer, noise, question):
 )
 @pytest.mark.parametrize("question", ["보위성이 관여한 비율은?", "보고서는 언제 나왔어?"])
 def test_who_asks_and_why_does_not_change_the_answer_in_korean(answerer, noise, question):
+    _keeps_its_answer(answerer, noise, question)
+
+
+def _keeps_its_answer(answerer, noise, question):
+    """A preamble about the asker, or a remark after the question, gets the answer the question alone gets."""
     alone = answerer.ask(question)
     assert alone.kind == "answer"
     assert answerer.ask(noise.format(q=question)).intent == alone.intent
