@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 LATIN = re.compile(r"[A-Za-z]")
 
 OnDecline = Callable[[str, Match], None]
+# Declines after which a message of several questions is still read part by part: unsure of the whole, not
+# sure it asks what the report lacks.
+PARTS_AFTER = frozenset({"low_confidence", "ambiguous"})
 
 
 class Answerer:
@@ -114,8 +117,8 @@ class Answerer:
         named = self.named_topic(question)  # a topic as `topics` lists it, by id or title: that topic, not a search
         match = Match(detect_language(question), named, 100) if named else self._read(question, previous)
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
-        if reply.kind == "answer" or match.declined in {"low_confidence", "ambiguous"}:
-            reply = self._each_part(question, match.lang, reply.lang, now) or reply
+        if reply.kind == "answer" or match.declined in PARTS_AFTER:
+            reply = self.each_part(question, match.lang, reply.lang, now) or reply
         if reply.kind == "decline" and self.on_decline is not None:
             self.on_decline(question, match)
         if conversation is not None:
@@ -163,12 +166,13 @@ class Answerer:
             return self.writer.count_not_published(question, lang, claimed, verdict, intent, match.confidence)
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
-    def _each_part(self, question: str, lang: str, answer_lang: str, now: float) -> Reply | None:
+    def each_part(self, question: str, lang: str, answer_lang: str, now: float | None = None) -> Reply | None:
         """A message of two or three questions, each answered (a later part read against the earlier ones:
         "how many in China, and how many in Russia?"); None unless every part is answered, each differently."""
         parts = split_questions(question, lang)
         if len(parts) < 2:
             return None
+        now = time.monotonic() if now is None else now
         conversation, replies = Conversation(), []
         for part in parts:
             match = self._read(part, conversation.recent(now), lang)

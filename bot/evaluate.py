@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .answerer import Answerer
+from .answerer import PARTS_AFTER, Answerer
 from .answers import Reply
 from .matching import Match, Matcher
 from .matching.decide import Decision
@@ -292,12 +292,18 @@ def predict(answerer: Answerer, matcher: Matcher, item: Labelled, fold: int = 0)
     match = proposal.match
     required = required_facts(answerer.data, item, match)
     answered = None
+    # As `Answerer.respond` replies: a message of several questions answered part by part when each part is.
     if proposal.rule is None and proposal.intent is not None:
         forced = replace(match, intent=proposal.intent, entities=proposal.entities)
-        answered = grade(item, answerer.reply(item.question, forced), None, required)
+        reply = answerer.reply(item.question, forced)
+        reply = answerer.each_part(item.question, match.lang, reply.lang) or reply
+        answered = grade(item, reply, None, required)
     never = Decision(matcher.decision.weights, 2.0)  # a threshold no probability reaches: the decline side
     declined = matcher.decide(proposal, never)
-    held = grade(item, answerer.reply(item.question, declined), declined.declined, required)
+    reply = answerer.reply(item.question, declined)
+    if declined.declined in PARTS_AFTER:
+        reply = answerer.each_part(item.question, match.lang, reply.lang) or reply
+    held = grade(item, reply, declined.declined if reply.kind != "answer" else None, required)
     return Prediction(item, fold, proposal, answered, held)
 
 

@@ -138,11 +138,13 @@ COARSEST = 5.0  # percentage points: "one in two" for 47.8% is a rounding, for 4
 # words ("second only to …"); it is no figure to check. Higher ordinals are kept: "the 47th session".
 RANK_SIGN = re.compile(r"(?:#|\bno\.\s?)((?:[1-9]|10))\b", re.I)  # "#2" reads as "2nd"
 RANK = re.compile(r"(?<![\w.])(?:[1-9]|10)(?:(?:st|nd|rd|th)(?![\w%])| (?:위|번째|등))")
+# A name with a digit in it ("뉴스1입니다", "News1", "Channel 4"): the outlet asking, not a figure.
+NAMED = re.compile(r"(?<![\w])(?:news|뉴스|channel|채널|kbs|mbc|sbs|tv) ?\d{1,2}(?![\d.,%]| ?(?:명|퍼|건|개))", re.I)
 
 
 def _without_ranks(question: str) -> str:
-    """The cleaned question without its ranks ("#2", "2nd", 2위): an order, not a figure."""
-    return RANK.sub(" ", clean(RANK_SIGN.sub(r"\1st", question or "")))
+    """The cleaned question without its ranks ("#2", "2nd", 2위: an order) and names with digits, not figures."""
+    return RANK.sub(" ", NAMED.sub(" ", clean(RANK_SIGN.sub(r"\1st", question or ""))))
 
 
 @dataclass(frozen=True)
