@@ -588,8 +588,36 @@ class Writer:
         return Reply(question, lang, None, confidence, "", talk.reply[lang], suggestions=topics, smalltalk=talk_id)
 
     def with_verdict(self, reply: Reply, verdict: Verdict) -> Reply:
-        """The answer opened by its verdict on the figure the question stated."""
-        return replace(reply, body=f"{self.verdict_sentence(verdict, reply.lang)} {reply.body}", verdict=verdict.kind)
+        """The answer opened by its verdict on the figure the question stated; a wrong figure that is another
+        category's ("19 arrested in Russia?": China's 19) says whose it is, so the mix-up is plain."""
+        said = self.verdict_sentence(verdict, reply.lang)
+        other = self.stated_elsewhere(verdict) if verdict.kind == "differs" else None
+        if other is None or not verdict.stated:
+            return replace(reply, body=f"{said} {reply.body}", verdict=verdict.kind)
+        whose = say(
+            reply.lang, "stated_elsewhere", stated=verdict.stated.text, sentence=self.sentence(other, reply.lang)
+        )
+        facts = (*reply.facts, other.id) if other.id not in reply.facts else reply.facts
+        return replace(reply, body=f"{said} {whose} {reply.body}", verdict=verdict.kind, facts=facts)
+
+    def stated_elsewhere(self, verdict: Verdict) -> Finding | None:
+        """The one other category of the compared figure's breakdown (or its parent) that a wrong figure is,
+        exactly: a count as published, or a percentage as published; None for a hedged figure or several."""
+        f = self.data.findings.get(verdict.finding or "")
+        stated = verdict.stated
+        if f is None or stated is None or stated.hedge or f.breakdown not in self.data.breakdowns:
+            return None
+        parent = self.data.breakdowns[f.breakdown].parent
+        near = [
+            g for g in self.data.findings.values() if g.id != f.id and (g.breakdown == f.breakdown or g.id == parent)
+        ]
+        if stated.kind == "count":
+            hits = [g for g in near if g.count is not None and g.count == stated.value]
+        elif stated.kind == "percent":
+            hits = [g for g in near if g.percent is not None and abs(g.percent - stated.value) < 0.05]
+        else:
+            return None
+        return hits[0] if len(hits) == 1 and set(hits[0].sources) <= set(f.sources) else None
 
     def verdict_sentence(self, verdict: Verdict, lang: str) -> str:
         """ "Yes: 90 of 113 victims (79.6%)." / "No: the report says 81.4% (92 of 113 victims), not 85%." """

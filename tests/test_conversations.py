@@ -518,3 +518,29 @@ def test_how_many_each_of_two_categories_gets_the_whole_breakdown(answerer):
     """ "…몇 명씩": how many each, though only one of the two is a category the matcher knows by name."""
     reply = answerer.ask("탈북하다 걸린 사람이랑 준비하다 걸린 사람은 몇 명씩이야?")
     assert reply.kind == "answer" and reply.category is None and "12명" in reply.text and "7명" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("were 19 people arrested in Russia?", "19 is the report's figure for another group: 19 of 23"),
+        ("러시아에서 19명 잡혔다며?", "19명은 다른 항목의 수치입니다. 해외 체포자 23명 중 19명"),
+        (
+            "is it true that 66 victims were women?",
+            "66 is the report's figure for another group: 66 of 113 victims (58.4%) were male",
+        ),
+    ],
+)
+def test_a_wrong_figure_that_is_another_groups_says_whose_it_is(answerer, question, says):
+    reply = answerer.ask(question)
+    assert reply.verdict == "differs" and says in reply.text, reply.text
+
+
+def test_a_hedged_wrong_figure_is_not_pinned_on_another_group(answerer):
+    reply = answerer.ask("about 20 arrested in russia?")
+    assert reply.verdict == "differs" and "another group" not in reply.text
+
+
+def test_an_emoji_ends_a_preamble_as_a_full_stop_would(answerer):
+    reply = answerer.ask("hey! I'm doing a school project on north korea 🙏 which age group lost the most people?")
+    assert reply.kind == "answer" and reply.intent == "age", reply.text

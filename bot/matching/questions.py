@@ -11,13 +11,15 @@ from .text import clean
 REMARK_WORDS = 4  # words of a closing remark after the question
 MAX_PARTS = 3  # a message asking more than this is answered as one question
 ASKS = {
-    "en": r"(?:how many|how much|what (?:share|proportion|percentage|percent|part)|which|where|when|who)",
+    "en": r"(?:how many|how much|what (?:share|proportion|percentage|percent|part)|which|where|when|whom|who)",
     "ko": r"(?:몇|비율|얼마|어디|언제|누가|누구|퍼센트|비중)",
 }
-# Where a second question starts: after a question mark, or at "and"/"also"/"plus" opening a question.
+# Where a second question starts: after a question mark, or at "and"/"also"/"plus" opening a question
+# ("…, and by whom in China?").
 YES_NO = r"(?:was|were|is|are|did|does|do|has|have|had)"  # ", and was the release timed to it?": a second one
 SPLIT_EN = re.compile(
-    rf"\?\s+|[,;]?\s+(?:and|also|plus|as well as)\s+(?={ASKS['en']}\b)|[,;]\s+(?:and|also)\s+(?={YES_NO}\b)",
+    rf"\?\s+|[,;]?\s+(?:and|also|plus|as well as)\s+(?=(?:by |in |from |of |for )?{ASKS['en']}\b)"
+    rf"|[,;]\s+(?:and|also)\s+(?={YES_NO}\b)",
     re.IGNORECASE,
 )
 SPLIT_KO = re.compile(r"\?\s+|\s+그리고\s+|(?<=[가-힣])(?:이고|고|이며|며),\s*|(?<=[가-힣]),\s+")
@@ -40,7 +42,8 @@ def split_questions(text: str, lang: str) -> list[str]:
     return asking
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?。:])\s+")
+# A sentence ends at its punctuation, or at an emoji typed in its place ("…in Korea 🙂 which age group…").
+SENTENCE_END = re.compile(r"(?<=[.!?。:\u2600-\u27bf\U0001f300-\U0001faff])\s+")
 
 
 # Words by which a last question points back at what came before it: it cannot be read alone.
