@@ -544,3 +544,19 @@ def test_a_hedged_wrong_figure_is_not_pinned_on_another_group(answerer):
 def test_an_emoji_ends_a_preamble_as_a_full_stop_would(answerer):
     reply = answerer.ask("hey! I'm doing a school project on north korea 🙏 which age group lost the most people?")
     assert reply.kind == "answer" and reply.intent == "age", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("꼬맹이들도 잡혀갔어? 몇 명이야", "under_10"),
+        ("하나님 믿다가 잡혀간 사람 비율은?", "religion"),
+        ("남쪽에 전화했다가 끌려간 사람 비율은?", "outside_contact"),
+        ("위원장 아버지 때 사라진 사람은 몇 명이야?", "kim_jong_il"),
+        ("how many vanished under kim jong un's father?", "kim_jong_il"),
+        ("how many were taken for badmouthing the leadership?", "criticism"),
+    ],
+)
+def test_everyday_words_for_a_group_name_it(answerer, question, category):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.category == category, reply.text
