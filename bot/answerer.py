@@ -19,16 +19,16 @@ from .conversation import Conversation
 from .matching import Match, Matcher, detect_language
 from .matching.claims import Verdict, judge
 from .matching.followup import Previous, asks_language, category_entity, resolve
-from .matching.questions import split_questions
+from .matching.questions import split_questions, within_group
 from .models import LANGS, Dataset, Finding
 
 log = logging.getLogger(__name__)
 LATIN = re.compile(r"[A-Za-z]")
 
 OnDecline = Callable[[str, Match], None]
-# Declines after which a message of several questions is still read part by part: unsure of the whole, not
-# sure it asks what the report lacks.
-PARTS_AFTER = frozenset({"low_confidence", "ambiguous"})
+# Declines after which a message of several questions is still read part by part: unsure of the whole, or
+# two categories the report never crosses, which two questions asking one each do not cross either.
+PARTS_AFTER = frozenset({"low_confidence", "ambiguous", "cross_tab"})
 
 
 class Answerer:
@@ -118,7 +118,8 @@ class Answerer:
         match = Match(detect_language(question), named, 100) if named else self._read(question, previous)
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
         if reply.kind == "answer" or match.declined in PARTS_AFTER:
-            reply = self.each_part(question, match.lang, reply.lang, now) or reply
+            crossed = match.declined == "cross_tab"
+            reply = self.each_part(question, match.lang, reply.lang, now, crossed) or reply
         if reply.kind == "decline" and self.on_decline is not None:
             self.on_decline(question, match)
         if conversation is not None:
@@ -166,11 +167,15 @@ class Answerer:
             return self.writer.count_not_published(question, lang, claimed, verdict, intent, match.confidence)
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
-    def each_part(self, question: str, lang: str, answer_lang: str, now: float | None = None) -> Reply | None:
+    def each_part(
+        self, question: str, lang: str, answer_lang: str, now: float | None = None, crossed: bool = False
+    ) -> Reply | None:
         """A message of two or three questions, each answered (a later part read against the earlier ones:
-        "how many in China, and how many in Russia?"); None unless every part is answered, each differently."""
+        "how many in China, and how many in Russia?"); None unless every part is answered, each differently.
+        A message `crossed` (two categories the report never crosses) is answered part by part only when no
+        part asks within another's group ("how many women, and how many of them were children?")."""
         parts = split_questions(question, lang)
-        if len(parts) < 2:
+        if len(parts) < 2 or (crossed and any(within_group(p, lang) for p in parts[1:])):
             return None
         now = time.monotonic() if now is None else now
         conversation, replies = Conversation(), []

@@ -302,7 +302,8 @@ def predict(answerer: Answerer, matcher: Matcher, item: Labelled, fold: int = 0)
     declined = matcher.decide(proposal, never)
     reply = answerer.reply(item.question, declined)
     if declined.declined in PARTS_AFTER:
-        reply = answerer.each_part(item.question, match.lang, reply.lang) or reply
+        crossed = declined.declined == "cross_tab"
+        reply = answerer.each_part(item.question, match.lang, reply.lang, crossed=crossed) or reply
     held = grade(item, reply, declined.declined if reply.kind != "answer" else None, required)
     return Prediction(item, fold, proposal, answered, held)
 

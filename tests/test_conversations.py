@@ -560,3 +560,10 @@ def test_an_emoji_ends_a_preamble_as_a_full_stop_would(answerer):
 def test_everyday_words_for_a_group_name_it(answerer, question, category):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.category == category, reply.text
+
+
+def test_two_questions_naming_one_category_each_are_no_cross_tabulation(answerer):
+    both = answerer.ask("For my piece: how many victims were women, and how many were arrested abroad?")
+    assert both.kind == "answer" and "47 of 113" in both.text and "23 of 113" in both.text, both.text
+    within = answerer.ask("how many victims were women, and how many of them were arrested abroad?")
+    assert within.kind == "decline" and within.intent is None, within.text  # women arrested abroad: not published

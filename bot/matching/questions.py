@@ -67,6 +67,20 @@ BACK = {
 }
 
 
+# Words by which a question asks within the group another one named ("and how many of them were children?").
+GROUP = {
+    "en": frozenset("them those these they their".split()),
+    "ko": ("그중", "그 중", "이 중", "이중", "그 가운데", "이 가운데", "이들", "그들", "그 사람들"),
+}
+
+
+def within_group(question: str, lang: str) -> bool:
+    text = clean(question)
+    if lang == "ko":
+        return any(text.startswith(w) or f" {w}" in text for w in GROUP["ko"])
+    return bool(GROUP["en"] & set(text.split()))
+
+
 def points_back(question: str, lang: str) -> bool:
     text = clean(question)
     if lang == "ko":
