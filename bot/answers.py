@@ -630,10 +630,25 @@ class Writer:
             return say(lang, "verdict_exact", figure=figure)
         if verdict.kind == "rounded" and verdict.by:
             by = f" {JOINER[lang]} ".join(self.source_label(self.data.sources[s], lang) for s in verdict.by)
-            return say(lang, "verdict_rounded_by", figure=figure, by=by, stated=stated)
+            return say(
+                lang, "verdict_rounded_by", figure=figure, by=by, stated=self._as_published(f, verdict, lang, stated)
+            )
         if verdict.kind == "rounded":
             return say(lang, "verdict_rounded", figure=figure)
         return say(lang, "verdict_differs", figure=figure, stated=stated)
+
+    @staticmethod
+    def _as_published(f: Finding | None, verdict: Verdict, lang: str, stated: str) -> str:
+        """The rounding in the outlet's own form ("8 out of 10", "10명 중 8명"), not the asker's ("8할")."""
+        match = next(
+            (p for p in (f.published_as if f else ()) if p.by == verdict.by and p.value == verdict.value), None
+        )
+        if match is None or match.unit != "percent":
+            return stated
+        if match.fraction and match.base:
+            count = round(match.value * match.base / 100)
+            return f"{match.base}명 중 {count}명" if lang == "ko" else f"{count} out of {match.base}"
+        return f"{match.value:g}%"
 
     def compared_figure(self, f: Finding, measure: str, lang: str) -> str:
         """The report's figure a claim was compared with: the finding, or its share of all victims."""

@@ -36,6 +36,7 @@ class PublishedAs:
     by: tuple[str, ...]  # source ids
     rounded: bool = True  # False: the figure itself in another form ("every 4.5 years")
     fraction: bool = False  # published as a fraction ("8 out of 10"), a headline rather than a rounding
+    base: int = 0  # the fraction's denominator (10 for "8 out of 10"); 0 for other forms
 
 
 @dataclass(frozen=True)

@@ -567,3 +567,25 @@ def test_two_questions_naming_one_category_each_are_no_cross_tabulation(answerer
     assert both.kind == "answer" and "47 of 113" in both.text and "23 of 113" in both.text, both.text
     within = answerer.ask("how many victims were women, and how many of them were arrested abroad?")
     assert within.kind == "decline" and within.intent is None, within.text  # women arrested abroad: not published
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "says"),
+    [
+        ("보위성이 8할을 잡아갔다던데 맞아?", "rounded", "10명 중 8명으로 보도"),
+        ("열에 여덟은 보위성이 맡았다는 거 맞지?", "rounded", "10명 중 8명으로 보도"),
+        ("보위부혼자잡아간게절반넘는다던데맞냐", "rounded", "113명 중 62명"),
+        ("해외에서 잡힌 사람이 열에 여섯이라며?", "differs", "23명"),
+    ],
+)
+def test_korean_shares_in_words_are_checked(answerer, question, verdict, says):
+    """8할 (eight tenths), 열에 여덟 (eight in ten) and 절반 typed into the words around it are figures to check;
+    a rounding is credited in the outlet's own words, not the asker's."""
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == verdict and says in reply.text, reply.text
+
+
+def test_a_rounding_is_credited_in_the_form_the_outlet_published(answerer):
+    """TJWG's headline is "8 out of 10"; the asker's "eight in ten" is not put in its mouth."""
+    reply = answerer.ask("eight in ten were taken by the MSS, right?")
+    assert reply.verdict == "rounded" and "gives as 8 out of 10." in reply.text, reply.text

@@ -174,7 +174,9 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
                 end = rf"(?=$|[^\w]|{KOREAN_AFTER_HALF})"
             if phrase.isascii() and phrase != "half":
                 end += r"(?= of)"  # "a third of the victims", not "a third country"
-            pattern = re.compile(rf"(?<![\w]){re.escape(phrase)}{end}")
+            # Korean: particles may follow, and unspaced text may run into it ("…간게절반넘는다던데")
+            start = r"(?<![\w])" if phrase.isascii() or len(phrase) == 1 else r"(?<![a-z0-9])"
+            pattern = re.compile(rf"{start}{re.escape(phrase)}{end}")
             fractions.append((phrase, pattern, f" {a} in {b} ", (int(a), int(b))))
     return _Table(share, counting, tuple(fractions))
 
@@ -197,6 +199,9 @@ def read(question: str, words: NumberWords) -> Numbers:
             text, found = pattern.subn(replacement, text)
             if found:
                 labels[share] = phrase
+    for m in TENTHS.finditer(text):  # "8할": eight tenths, as "8 in 10"
+        labels[(int(m[1]), 10)] = f"{m[1]}할"
+    text = TENTHS.sub(lambda m: f" {m[1]} in 10 ", text)
     text = KOREAN_AGES.sub("20 30", text)
     tokens = text.split()
     endings = words.cue_endings
@@ -270,6 +275,7 @@ def _number_words_key(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or r"(?!x)x")
 
 
+TENTHS = re.compile(r"(?<![\d.])([1-9]|10) ?할(?!인|증|부|머니|아버지)")  # 8할 (not 할인, 할증, 할부, 할머니)
 KOREAN_AFTER_HALF = "이상|이하|정도|가량|가까이|넘|쯤|수준|이|은|을|도|만|이나|밖에"
 
 

@@ -152,19 +152,19 @@ def _published_as(e: Entry, sources: dict[str, Source]) -> tuple[PublishedAs, ..
         units = [u for u in ("percent", "fraction", "years", "count") if u in item]
         if len(units) != 1:
             e.fail("each 'published_as' item has exactly one of percent, fraction, years or count")
-        unit, value = units[0], item[units[0]]
+        unit, value, base = units[0], item[units[0]], 0
         if unit == "fraction":
             m = re.fullmatch(r"(\d+)/(\d+)", str(value))
             if not m or not 0 < int(m[1]) <= int(m[2]):
                 e.fail(f"'published_as' fraction must be a/b, not {value!r}")
-            unit, value = "percent", 100 * int(m[1]) / int(m[2])
+            unit, value, base = "percent", 100 * int(m[1]) / int(m[2]), int(m[2])
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             e.fail(f"'published_as' {unit} must be a number, not {value!r}")
         by = item.get("by")
         by = (by,) if isinstance(by, str) else tuple(by or ())
         if not by or any(sid not in sources for sid in by):
             e.fail(f"'published_as' names an unknown source in 'by': {by!r}")
-        out.append(PublishedAs(float(value), unit, by, bool(item.get("rounded", True)), "fraction" in item))
+        out.append(PublishedAs(float(value), unit, by, bool(item.get("rounded", True)), "fraction" in item, base))
     return tuple(out)
 
 
