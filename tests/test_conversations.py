@@ -589,3 +589,22 @@ def test_a_rounding_is_credited_in_the_form_the_outlet_published(answerer):
     """TJWG's headline is "8 out of 10"; the asker's "eight in ten" is not put in its mouth."""
     reply = answerer.ask("eight in ten were taken by the MSS, right?")
     assert reply.verdict == "rounded" and "gives as 8 out of 10." in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "안녕하세요, 오늘 오후 6시 마감인데 탈북민 몇 명을 면담했는지 알려주세요.",
+        "on deadline for 5:30 — how many escapees did TJWG interview?",
+    ],
+)
+def test_a_deadline_time_is_no_figure(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict is None and "62" in reply.text, reply.text
+
+
+def test_a_reporter_preparing_a_story_names_no_escape_preparation(answerer):
+    reply = answerer.ask("We are preparing a feature for next week. What share of the victims were men?")
+    assert reply.kind == "answer" and reply.category == "male", reply.text
+    planning = answerer.ask("how many were caught planning to leave the country?")
+    assert planning.kind == "answer" and planning.category == "preparation", planning.text

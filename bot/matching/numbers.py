@@ -138,13 +138,20 @@ COARSEST = 5.0  # percentage points: "one in two" for 47.8% is a rounding, for 4
 # words ("second only to …"); it is no figure to check. Higher ordinals are kept: "the 47th session".
 RANK_SIGN = re.compile(r"(?:#|\bno\.\s?)((?:[1-9]|10))\b", re.I)  # "#2" reads as "2nd"
 RANK = re.compile(r"(?<![\w.])(?:[1-9]|10)(?:(?:st|nd|rd|th)(?![\w%])| (?:위|번째|등))")
+# A time of day ("오후 6시 마감", "by 6pm", "at 5:30"): the asker's deadline, not a figure.
+TIME = re.compile(
+    r"(?<![\d.])(?:\d{1,2}:\d\d|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.|o'clock)"
+    r"|(?:오전|오후|밤|저녁|아침) ?\d{1,2} ?시(?: ?\d{1,2} ?분)?|\d{1,2} ?시 ?(?:\d{1,2} ?분|마감|까지|전|쯤))",
+    re.I,
+)
 # A name with a digit in it ("뉴스1입니다", "News1", "Channel 4"): the outlet asking, not a figure.
 NAMED = re.compile(r"(?<![\w])(?:news|뉴스|channel|채널|kbs|mbc|sbs|tv) ?\d{1,2}(?![\d.,%]| ?(?:명|퍼|건|개))", re.I)
 
 
 def _without_ranks(question: str) -> str:
-    """The cleaned question without its ranks ("#2", "2nd", 2위: an order) and names with digits, not figures."""
-    return RANK.sub(" ", NAMED.sub(" ", clean(RANK_SIGN.sub(r"\1st", question or ""))))
+    """The cleaned question without its ranks ("#2", "2nd", 2위: an order), times of day and names with digits:
+    none of them is a figure."""
+    return RANK.sub(" ", NAMED.sub(" ", clean(TIME.sub(" ", RANK_SIGN.sub(r"\1st", question or "")))))
 
 
 @dataclass(frozen=True)
