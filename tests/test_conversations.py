@@ -608,3 +608,16 @@ def test_a_reporter_preparing_a_story_names_no_escape_preparation(answerer):
     assert reply.kind == "answer" and reply.category == "male", reply.text
     planning = answerer.ask("how many were caught planning to leave the country?")
     assert planning.kind == "answer" and planning.category == "preparation", planning.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("so about a quarter were taken over guilt by association?", "rounded"),
+        ("roughly a third disappeared under kim jong un, yes?", "rounded"),
+        ("a quarter were arrested abroad, right?", "differs"),
+    ],
+)
+def test_a_fraction_in_words_before_a_verb_is_a_claim(answerer, question, verdict):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == verdict, reply.text

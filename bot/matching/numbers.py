@@ -131,7 +131,12 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
 
 
 NEAR = 48  # characters either side of a number that its rules look at: three words and then some
-COARSEST = 5.0  # percentage points: "one in two" for 47.8% is a rounding, for 40% it is not
+# Nouns after "a third"/"a quarter" that make it no share ("a third country", "the fourth cycle").
+NOT_A_SHARE = "|".join(
+    "country countries party parties world time times round rounds option way place person persons hour hours"
+    " cycle session report edition generation grade year years day".split()
+)
+COARSEST = 2.5  # percentage points: "one in two" for 47.8% is a rounding; "a quarter" for 20.4% is not
 
 
 # A rank up to tenth ("#2 on the list", "2nd", "2위", "2번째") says where a category stands, which answers give in
@@ -180,7 +185,7 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
             if not phrase.isascii() and len(phrase) == 1:  # 반 (half) alone, or before a particle: not 반영, 반대
                 end = rf"(?=$|[^\w]|{KOREAN_AFTER_HALF})"
             if phrase.isascii() and phrase != "half":
-                end += r"(?= of)"  # "a third of the victims", not "a third country"
+                end += rf"(?! (?:{NOT_A_SHARE}))"  # "a third of them", "a quarter were", not "a third country"
             # Korean: particles may follow, and unspaced text may run into it ("…간게절반넘는다던데")
             start = r"(?<![\w])" if phrase.isascii() or len(phrase) == 1 else r"(?<![a-z0-9])"
             pattern = re.compile(rf"{start}{re.escape(phrase)}{end}")
