@@ -621,3 +621,13 @@ def test_a_reporter_preparing_a_story_names_no_escape_preparation(answerer):
 def test_a_fraction_in_words_before_a_verb_is_a_claim(answerer, question, verdict):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.verdict == verdict, reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Were the interviews spread over about three and a half years?", "면담은 3년 반 동안 진행됐다던데 맞아?"],
+)
+def test_a_half_inside_a_length_of_time_is_no_share(answerer, question):
+    """ "three and a half years" is no claim that half of anyone did anything."""
+    reply = answerer.ask(question)
+    assert reply.verdict != "differs" and "not half" not in reply.text and "절반이 아니라" not in reply.text, reply.text

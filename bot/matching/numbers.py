@@ -131,6 +131,7 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
 
 
 NEAR = 48  # characters either side of a number that its rules look at: three words and then some
+AFTER_A_NUMBER = r"(?<!and )(?<!and a )(?<!년 )(?<!년)(?<!개월 )(?<!시간 )(?<!시간)"
 # Nouns after "a third"/"a quarter" that make it no share ("a third country", "the fourth cycle").
 NOT_A_SHARE = "|".join(
     "country countries party parties world time times round rounds option way place person persons hour hours"
@@ -188,6 +189,7 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
                 end += rf"(?! (?:{NOT_A_SHARE}))"  # "a third of them", "a quarter were", not "a third country"
             # Korean: particles may follow, and unspaced text may run into it ("…간게절반넘는다던데")
             start = r"(?<![\w])" if phrase.isascii() or len(phrase) == 1 else r"(?<![a-z0-9])"
+            start += AFTER_A_NUMBER  # "three and a half years", "3년 반": part of a number, not a share
             pattern = re.compile(rf"{start}{re.escape(phrase)}{end}")
             fractions.append((phrase, pattern, f" {a} in {b} ", (int(a), int(b))))
     return _Table(share, counting, tuple(fractions))
