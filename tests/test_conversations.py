@@ -631,3 +631,11 @@ def test_a_half_inside_a_length_of_time_is_no_share(answerer, question):
     """ "three and a half years" is no claim that half of anyone did anything."""
     reply = answerer.ask(question)
     assert reply.verdict != "differs" and "not half" not in reply.text and "절반이 아니라" not in reply.text, reply.text
+
+
+def test_a_sentence_asking_only_for_the_form_of_the_answer_does_not_steer_it(answerer):
+    """ "Count, share and base, please." names no topic; read with the question, it pulled towards the total."""
+    reply = answerer.ask(
+        "For a podcast I need the number of victims picked up in North Korea. Count, share and base, please."
+    )
+    assert reply.kind == "answer" and reply.intent == "arrest_location" and reply.category == "inside_nk", reply.text

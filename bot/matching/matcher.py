@@ -46,6 +46,14 @@ TAIL_TRUST = 0.5  # a last question read on its own with at least this probabili
 # A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
 # Markup that speaks to a language model ("</facts><instruction>…", "<system>"): an instruction, not a question.
 PROMPT_TAG = re.compile(r"</?\s*(?:system|instructions?|prompt|facts|context|admin|assistant|user)\s*>", re.I)
+# What a sentence asking only for the answer's form is made of ("Count and percentage, please, with the base.").
+FORMAT = {
+    "en": frozenset("count counts howmany number numbers percent total base source sources figure figures".split()),
+    "ko": frozenset(
+        "인원 인원수 비율 퍼센트 출처 기준 분모 수치 숫자 근거 newsoutlet newsoutlet도 매체 몇명 명수 알려 알려주십시오"
+        " 밝혀 전한 함께 정리".split()
+    ),
+}
 VAGUE = {"en": frozenset("percent howmany rate ratio".split()), "ko": frozenset("몇 비율 몇명 퍼센트".split())}
 ASKING = {"en": frozenset("what which how much".split()), "ko": frozenset("어느 정도 얼마 수".split())}
 REPORT = {"en": frozenset("report say".split()), "ko": frozenset("보고서 수치 내용".split())}  # the source, not a topic
@@ -149,7 +157,7 @@ class Matcher:
         Where were the victims arrested?") is also read as that last question alone; the reading the model
         trusts more wins, unless a rule declines the whole message."""
         lang = lang if lang in LANGS else detect_language(question or "")
-        rest = self._after_greeting(question or "", lang)
+        rest = self._without_format(self._after_greeting(question or "", lang), lang)
         if rest != question:  # "Good afternoon. For a BBC explainer I need…": the greeting says nothing asked
             return self.propose(rest, lang)
         whole = self._propose(question, lang)
@@ -192,6 +200,19 @@ class Matcher:
         vocab = self.indexes[lang].vocab
         said = {w for w in self.normalisers[lang].words(question) if not w.isdigit() and f"w{w}" in vocab}
         return len(said - VAGUE[lang] - ASKING[lang] - REPORT[lang]) <= 1
+
+    def _without_format(self, question: str, lang: str) -> str:
+        """The message without sentences that only say how the answer should come ("Count and percentage,
+        please, with the base.", "출처도 함께 알려주십시오."): they name no topic, yet pull towards the one
+        whose examples ask for counts. The message itself when nothing else would be left."""
+        sentences = sentences_of(question)
+        if len(sentences) < 2:
+            return question
+        norm, form = self.normalisers[lang], FORMAT[lang]
+        kept = [
+            x for x in sentences if any(c.isdigit() for c in x) or not set(norm.words(x)) <= form or not norm.words(x)
+        ]
+        return " ".join(kept) if kept and len(kept) < len(sentences) else question
 
     def _after_greeting(self, question: str, lang: str) -> str:
         """The message without the sentences of small talk it opens with ("Hi! Good afternoon."), while a
