@@ -217,7 +217,7 @@ class Prediction:
         """The reply under `decision`: its probability against its threshold, the rules as they are."""
         if self.answered is None or self.proposal.match.evidence is None:
             return self.held
-        if self.proposal.known:
+        if self.proposal.sure:
             return self.answered
         return self.answered if decision.probability(self.proposal.match.evidence) >= decision.threshold else self.held
 

@@ -32,7 +32,7 @@ def fit_decision(predictions: list[Prediction], budget: float = WRONG_BUDGET, l2
     """The model fitted on every prediction whose topic a rule did not already decline, with its threshold."""
     rows, labels = [], []
     for p in predictions:
-        if p.answered is not None and p.proposal.match.evidence is not None and not p.proposal.known:
+        if p.answered is not None and p.proposal.match.evidence is not None and not p.proposal.sure:
             rows.append(p.proposal.match.evidence.vector())
             labels.append(int(p.answered.right))
     weights = (
@@ -53,8 +53,8 @@ def operating_point(predictions: list[Prediction], weights: tuple[float, ...], b
     scored = []
     fixed_right = fixed_wrong = 0
     for p in predictions:
-        if p.answered is None or p.proposal.match.evidence is None or p.proposal.known:
-            fixed = p.answered if p.proposal.known and p.answered is not None else p.held
+        if p.answered is None or p.proposal.match.evidence is None or p.proposal.sure:
+            fixed = p.answered if p.proposal.sure and p.answered is not None else p.held
             fixed_right += fixed.right
             fixed_wrong += fixed.wrong
             continue

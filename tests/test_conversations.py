@@ -639,3 +639,12 @@ def test_a_sentence_asking_only_for_the_form_of_the_answer_does_not_steer_it(ans
         "For a podcast I need the number of victims picked up in North Korea. Count, share and base, please."
     )
     assert reply.kind == "answer" and reply.intent == "arrest_location" and reply.category == "inside_nk", reply.text
+
+
+def test_a_figure_quoted_exactly_says_which_topic_is_asked(answerer):
+    """An unhedged figure only one topic publishes ("62 escapees") settles a thin question; a figure beside a
+    claim the report does not make ("92 … tortured to death") is still declined."""
+    reply = answerer.ask("I have 62 escapees interviewed in my copy. Right?")
+    assert (reply.kind, reply.intent, reply.verdict) == ("answer", "method", "exact"), reply.text
+    tortured = answerer.ask("92 victims were tortured to death, right?")
+    assert tortured.kind == "decline" and tortured.verdict == "not_in_report", tortured.text

@@ -379,6 +379,7 @@ class Matcher:
             mine = ()  # "worse under Kim Jong-un?", "by leader, with the year unknown": the whole breakdown
         proposal = Proposal(
             with_(base, evidence=evidence),
+            confirmed=not (query.unknown or oos_words) and self._confirms(intent_id, numbers),
             known=float(nearest[best]) >= KNOWN_PHRASING
             and not (numbers.stated or query.unknown or oos_words or (talk and talk.whole >= TALK_FLOOR)),
             intent=intent_id,
@@ -450,7 +451,7 @@ class Matcher:
             return self._fallback(proposal.talk, match) if proposal.rule == "empty" else match
         probability = decision.probability(match.evidence)
         match = with_(match, confidence=round(100 * probability))
-        if probability >= decision.threshold or proposal.known:
+        if probability >= decision.threshold or proposal.sure:
             return with_(match, intent=proposal.intent, entities=proposal.entities)
         evidence = match.evidence
         if proposal.talk_owner and not match.numbers.stated:
@@ -505,6 +506,15 @@ class Matcher:
         """Keywords as the matcher's words, each phrase kept whole: "social security" names the ministry, but
         "social" (media) or "security" (the MSS's own name) alone names nothing."""
         return {tuple(ws) for k in keywords if (ws := self.normalisers[lang].words(k))}
+
+    def _confirms(self, intent_id: str, numbers: Numbers) -> bool:
+        """Whether the question quotes, unhedged, exactly one of the topic's figures ("92명 맞아?", "66 cases,
+        right?"): the figure says which topic is asked. Cross-validated, this answered only right topics."""
+        if not numbers.stated or any(s.hedge or s.kind == "years" for s in numbers.stated):
+            return False
+        findings = [self.data.findings[f] for f in self.findings_of[intent_id]]
+        verdict = judge(numbers.stated, findings, self.data, self.known[intent_id])
+        return verdict is not None and verdict.kind == "exact"
 
     def _holds(self, intent_id: str, numbers: Numbers) -> bool:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""

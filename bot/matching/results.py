@@ -58,6 +58,12 @@ class Proposal:
     known: bool = False  # the question is one of the topic's own phrasings (or category terms): answered
     talk_owner: str | None = None  # small talk outranking every topic: the reply when no topic is answered
     rule: str | None = None  # empty | smalltalk | out_of_scope | cross_tab | unknown_number | single_year
+    confirmed: bool = False  # the question states, unhedged, one of the topic's own figures ("66 cases, right?")
+
+    @property
+    def sure(self) -> bool:
+        """Answered whatever the model says: the topic's own phrasing, or a figure only it publishes quoted."""
+        return self.known or self.confirmed
 
 
 def with_(match: Match, **changes: object) -> Match:
