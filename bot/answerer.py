@@ -159,8 +159,10 @@ class Answerer:
         if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
             # "how many for religion?": the share, saying no count was published; "the NUMBER, not the %": declined
             insists = self.matcher.insists_on_count(question, match.lang)
+            claimed = next((s for s in match.numbers.stated if s.kind == "count"), None)  # "about 10, right?"
+            unpublished = Verdict("not_in_report", claimed, finding.id) if claimed else None
             return self.writer.count_not_published(
-                question, lang, finding, None, None if insists else intent, match.confidence
+                question, lang, finding, unpublished, None if insists else intent, match.confidence
             )
         if verdict and verdict.kind == "not_in_report":
             claimed = self.data.findings[verdict.finding or ""]

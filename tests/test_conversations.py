@@ -648,3 +648,15 @@ def test_a_figure_quoted_exactly_says_which_topic_is_asked(answerer):
     assert (reply.kind, reply.intent, reply.verdict) == ("answer", "method", "exact"), reply.text
     tortured = answerer.ask("92 victims were tortured to death, right?")
     assert tortured.kind == "decline" and tortured.verdict == "not_in_report", tortured.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My notes say about 10 victims were accused of outside contact. Is that count right?",
+        "외부 접촉으로 잡혀간 사람 10명이지?",
+    ],
+)
+def test_a_count_claimed_for_a_share_only_group_is_not_in_the_report(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == "not_in_report" and "8.8%" in reply.text, reply.text
