@@ -642,10 +642,16 @@ def test_a_sentence_asking_only_for_the_form_of_the_answer_does_not_steer_it(ans
 
 
 def test_a_figure_quoted_exactly_says_which_topic_is_asked(answerer):
-    """An unhedged figure only one topic publishes ("62 escapees") settles a thin question; a figure beside a
-    claim the report does not make ("92 … tortured to death") is still declined."""
-    reply = answerer.ask("I have 62 escapees interviewed in my copy. Right?")
-    assert (reply.kind, reply.intent, reply.verdict) == ("answer", "method", "exact"), reply.text
+    """An unhedged figure the topic publishes ("66 cases?") is answered even where the model alone would not
+    be sure; a hedged one, or one beside a claim the report does not make, is left to the model and the rules."""
+    from bot.matching.decide import Decision
+
+    matcher = answerer.matcher
+    unsure = Decision(matcher.decision.weights, 0.9999)  # a threshold no proposal here reaches
+    quoted = matcher.decide(matcher.propose("the report counted 66 cases, right?"), unsure)
+    assert quoted.intent == "cases"
+    hedged = matcher.decide(matcher.propose("the report counted about 66 cases, right?"), unsure)
+    assert hedged.intent is None
     tortured = answerer.ask("92 victims were tortured to death, right?")
     assert tortured.kind == "decline" and tortured.verdict == "not_in_report", tortured.text
 
