@@ -56,6 +56,9 @@ def judge(
         for v in verdicts
         if not (v.kind == "differs" and v.stated and v.stated.loose and _key(v.stated.value) in known)
     ]
+    # "해외 체포 23명 중에 중국이 19명?": a count that is the base of a figure confirmed is that figure's base
+    bases = {data.findings[v.finding].base for v in verdicts if v.kind != "differs" and v.finding in data.findings}
+    verdicts = [v for v in verdicts if not (v.kind == "differs" and v.stated and v.stated.value in bases)]
     if not verdicts:
         return None
     for kind in ("differs", "rounded", "exact"):

@@ -85,10 +85,9 @@ class Matcher:
         self.entities: dict[str, Entities] = {}
         self.talk: dict[str, SmallTalk] = {}
         self.number_words: dict[str, NumberWords] = {}
-        self.commands = {
-            lang: tuple(clean(c) for c in (data.language[lang].commands if lang in data.language else ()) if clean(c))
-            for lang in LANGS
-        }
+        # Every language's instructions, whatever the message's language ("ignore all previous instructions … 비율도")
+        every = tuple(clean(c) for lang in LANGS if lang in data.language for c in data.language[lang].commands)
+        self.commands = {lang: tuple(c for c in every if c) for lang in LANGS}
         for lang in LANGS:
             words = data.language.get(lang)
             lexicon = Lexicon(

@@ -86,8 +86,9 @@ class NumberWords:
         return any(w in padded if spaced else w in cleaned for spaced, w in _count_forms(self.counts))
 
     def crosses(self, cleaned: str) -> bool:
-        """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별")."""
-        padded = f" {cleaned} "
+        """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별"); the "by" of
+        "guilt by association" names a category and splits nothing."""
+        padded = f" {cleaned} ".replace(" by association ", " ")
         return any(w in padded for w in CROSSING) or "별" in cleaned
 
     def compares(self, cleaned: str) -> bool:
@@ -222,7 +223,8 @@ def read(question: str, words: NumberWords) -> Numbers:
     cue = any(t in words.cues or (endings and t.endswith(endings)) for t in tokens)
     # A short "?" with no question word states the figures it counts ("143 recs??"), not a bare number in it
     # ("female victims over 50?": an age), which only a real cue makes a claim.
-    bare = not cue and _bare_check(tokens, "?" in question or "？" in question)
+    short = _bare_check(tokens, "?" in question or "？" in question)
+    bare = not cue and short
     cue = cue or _yes_no(tokens)
     stated: list[Stated] = []
     taken: list[tuple[int, int]] = []
@@ -277,7 +279,8 @@ def read(question: str, words: NumberWords) -> Numbers:
             label = number + ("명" if after[0].startswith("명") else "")
             hedge = _hedge(text, m.start(), m.end(), words)
             stated.append(Stated("count", float(number), label, hedge, noun=_noun(after[0])))
-        elif cue and _states(before, cue):
+        elif (cue and _states(before, cue)) or (short and before and before[-1] in CLAIM_LEADS):
+            # "only 15 vanished under KJU?", "like 80 under kim jong il?": a short check of a rough count
             stated.append(Stated("count", float(number), number, _hedge(text, m.start(), m.end(), words), loose=True))
         else:
             plain.append(number)
@@ -340,6 +343,9 @@ def _bare_check(tokens: list[str], asked: bool) -> bool:
     return asked and 0 < len(tokens) <= BARE_CLAIM_WORDS and tokens[0].isascii() and not WH_WORDS.intersection(tokens)
 
 
+# Words before a number in a short "?" that make it a rough count to check ("only 15?", "like 80?"); not
+# "over" or "under", which in "female victims over 50?" give an age.
+CLAIM_LEADS = frozenset("only just like nearly almost roughly around about approx approximately maybe prob".split())
 WH_WORDS = frozenset("how what which who whom whose when where why whats what's hw wat".split())
 BARE_CLAIM_WORDS = 8  # a chat message this short stating a figure with a "?" and no question word checks it
 
