@@ -118,8 +118,7 @@ class Answerer:
         match = Match(detect_language(question), named, 100) if named else self._read(question, previous)
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
         if reply.kind == "answer" or match.declined in PARTS_AFTER:
-            crossed = match.declined == "cross_tab"
-            reply = self.each_part(question, match.lang, reply.lang, now, crossed) or reply
+            reply = self.each_part(question, match.lang, reply.lang, now, match.declined) or reply
         if reply.kind == "decline" and self.on_decline is not None:
             self.on_decline(question, match)
         if conversation is not None:
@@ -170,13 +169,15 @@ class Answerer:
         return self.writer.with_verdict(reply, verdict) if verdict else reply
 
     def each_part(
-        self, question: str, lang: str, answer_lang: str, now: float | None = None, crossed: bool = False
+        self, question: str, lang: str, answer_lang: str, now: float | None = None, declined: str | None = None
     ) -> Reply | None:
         """A message of two or three questions, each answered (a later part read against the earlier ones:
         "how many in China, and how many in Russia?"); None unless every part is answered, each differently.
-        A message `crossed` (two categories the report never crosses) is answered part by part only when no
-        part asks within another's group ("how many women, and how many of them were children?")."""
+        A message `declined` as a cross-tabulation (two categories the report never crosses) is answered part by
+        part only when no part asks within another's group ("how many women, and how many of them were
+        children?")."""
         parts = split_questions(question, lang)
+        crossed = declined == "cross_tab"
         if len(parts) < 2 or (crossed and any(within_group(p, lang) for p in parts[1:])):
             return None
         now = time.monotonic() if now is None else now

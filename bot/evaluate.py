@@ -302,8 +302,7 @@ def predict(answerer: Answerer, matcher: Matcher, item: Labelled, fold: int = 0)
     declined = matcher.decide(proposal, never)
     reply = answerer.reply(item.question, declined)
     if declined.declined in PARTS_AFTER:
-        crossed = declined.declined == "cross_tab"
-        reply = answerer.each_part(item.question, match.lang, reply.lang, crossed=crossed) or reply
+        reply = answerer.each_part(item.question, match.lang, reply.lang, declined=declined.declined) or reply
     held = grade(item, reply, declined.declined if reply.kind != "answer" else None, required)
     return Prediction(item, fold, proposal, answered, held)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..models import LANGS, TOTAL_FINDING, Dataset, Params
-from .claims import judge
+from .claims import Verdict, judge
 from .decide import Decision, Evidence
 from .entities import Entities, Entity
 from .index import Index, Query, Weights
@@ -43,7 +43,6 @@ AMBIGUOUS_SCORE = 0.5
 GREETING_WORDS = 3  # words of a greeting opening a message ("Good afternoon.", "Hi there!")
 SHORT_LEAD = 3  # content words of a lead before the question that names its category ("Turning to Russia:")
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
-# A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
 # Markup that speaks to a language model ("</facts><instruction>…", "<system>"): an instruction, not a question.
 PROMPT_TAG = re.compile(r"</?\s*(?:system|instructions?|prompt|facts|context|admin|assistant|user)\s*>", re.I)
 # What a sentence asking only for the answer's form is made of ("Count and percentage, please, with the base.").
@@ -54,6 +53,7 @@ FORMAT = {
         " 밝혀 전한 함께 정리".split()
     ),
 }
+# A question made only of these (normalised) words asks for a measure of nothing named: which figure is meant?
 VAGUE = {"en": frozenset("percent howmany rate ratio".split()), "ko": frozenset("몇 비율 몇명 퍼센트".split())}
 ASKING = {"en": frozenset("what which how much".split()), "ko": frozenset("어느 정도 얼마 수".split())}
 REPORT = {"en": frozenset("report say".split()), "ko": frozenset("보고서 수치 내용".split())}  # the source, not a topic
@@ -86,8 +86,8 @@ class Matcher:
         self.talk: dict[str, SmallTalk] = {}
         self.number_words: dict[str, NumberWords] = {}
         # Every language's instructions, whatever the message's language ("ignore all previous instructions … 비율도")
-        every = tuple(clean(c) for lang in LANGS if lang in data.language for c in data.language[lang].commands)
-        self.commands = {lang: tuple(c for c in every if c) for lang in LANGS}
+        cleaned = (clean(c) for lang in LANGS if lang in data.language for c in data.language[lang].commands)
+        self.commands = tuple(c for c in cleaned if c)
         for lang in LANGS:
             words = data.language.get(lang)
             lexicon = Lexicon(
@@ -208,9 +208,12 @@ class Matcher:
         if len(sentences) < 2:
             return question
         norm, form = self.normalisers[lang], FORMAT[lang]
-        kept = [
-            x for x in sentences if any(c.isdigit() for c in x) or not set(norm.words(x)) <= form or not norm.words(x)
-        ]
+
+        def only_form(sentence: str) -> bool:
+            said = set(norm.words(sentence))
+            return bool(said) and said <= form and not any(c.isdigit() for c in sentence)
+
+        kept = [x for x in sentences if not only_form(x)]
         return " ".join(kept) if kept and len(kept) < len(sentences) else question
 
     def _after_greeting(self, question: str, lang: str) -> str:
@@ -272,7 +275,7 @@ class Matcher:
         words = self.normalisers[lang].words(question)
         if not words:
             return Proposal(Match(lang, None, 0, declined="empty"), talk=talk, rule="empty"), talk, words
-        if any(c in cleaned for c in self.commands[lang]) or PROMPT_TAG.search(question):  # "ignore your rules…"
+        if any(c in cleaned for c in self.commands) or PROMPT_TAG.search(question):  # "ignore your rules…"
             return Proposal(Match(lang, None, 0, declined="instruction"), rule="instruction"), talk, words
         if set(words) & VAGUE[lang] and set(words) <= VAGUE[lang] | ASKING[lang]:  # "what percentage is that?"
             return Proposal(Match(lang, None, 0, declined="vague"), talk=talk, rule="empty"), talk, words
@@ -511,15 +514,18 @@ class Matcher:
         right?"): the figure says which topic is asked. Cross-validated, this answered only right topics."""
         if not numbers.stated or any(s.hedge or s.kind == "years" for s in numbers.stated):
             return False
-        findings = [self.data.findings[f] for f in self.findings_of[intent_id]]
-        verdict = judge(numbers.stated, findings, self.data, self.known[intent_id])
+        verdict = self._judged(intent_id, numbers)
         return verdict is not None and verdict.kind == "exact"
 
     def _holds(self, intent_id: str, numbers: Numbers) -> bool:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""
-        findings = [self.data.findings[f] for f in self.findings_of[intent_id]]
-        verdict = judge(numbers.stated, findings, self.data, self.known[intent_id])
+        verdict = self._judged(intent_id, numbers)
         return verdict is not None and verdict.kind != "differs"
+
+    def _judged(self, intent_id: str, numbers: Numbers) -> Verdict | None:
+        """The verdict on the figures the question states, against the topic's own findings."""
+        findings = [self.data.findings[f] for f in self.findings_of[intent_id]]
+        return judge(numbers.stated, findings, self.data, self.known[intent_id])
 
     def _related(self, a: str, b: str) -> bool:
         """Topics that answer with the same figures (so a near tie between them is harmless)."""

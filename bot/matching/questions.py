@@ -75,17 +75,20 @@ GROUP = {
 
 
 def within_group(question: str, lang: str) -> bool:
-    text = clean(question)
-    if lang == "ko":
-        return any(text.startswith(w) or f" {w}" in text for w in GROUP["ko"])
-    return bool(GROUP["en"] & set(text.split()))
+    return _uses(question, lang, GROUP)
 
 
 def points_back(question: str, lang: str) -> bool:
+    return _uses(question, lang, BACK)
+
+
+def _uses(question: str, lang: str, table: dict) -> bool:
+    """Whether the question uses one of the table's words: an English one as a whole word, a Korean one at the
+    start of a word (particles follow it)."""
     text = clean(question)
     if lang == "ko":
-        return any(text.startswith(w) or f" {w}" in text for w in BACK["ko"])
-    return bool(BACK["en"] & set(text.split()))
+        return any(text.startswith(w) or f" {w}" in text for w in table["ko"])
+    return bool(table["en"] & set(text.split()))
 
 
 def sentences_of(text: str) -> list[str]:
