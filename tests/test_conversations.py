@@ -325,11 +325,20 @@ def test_a_report_category_asked_of_a_context_database_is_still_declined(answere
         ("how many victims have no known date at all?", "unknown"),
         ("언제 사라졌는지 모르는 피해자는 몇 명?", "unknown"),
         ("남 탈북 도와줬다가 잡혀간 사람 몇 명이야?", "helping"),
+        ("꼬맹이들도 잡혀갔어? 몇 명이야", "under_10"),
+        ("하나님 믿다가 잡혀간 사람 비율은?", "religion"),
+        ("남쪽에 전화했다가 끌려간 사람 비율은?", "outside_contact"),
+        ("위원장 아버지 때 사라진 사람은 몇 명이야?", "kim_jong_il"),
+        ("how many vanished under kim jong un's father?", "kim_jong_il"),
+        ("how many were taken for badmouthing the leadership?", "criticism"),
+        ("how many vanished because of a family member's crime?", "guilt_by_association"),
+        ("집안사람 잘못 때문에 끌려간 사람 몇 명?", "guilt_by_association"),
+        ("강을 건너다가 잡힌 사람은 몇 명이야?", "attempt"),
     ],
 )
 def test_everyday_words_for_a_category_reach_it(answerer, question, category):
     reply = answerer.ask(question)
-    assert reply.kind == "answer" and reply.category == category
+    assert reply.kind == "answer" and reply.category == category, reply.text
 
 
 def test_asking_for_help_is_not_helping_escapees(answerer):
@@ -501,19 +510,6 @@ def test_prompt_markup_or_sql_around_a_question_is_an_instruction_not_a_question
     assert reply.kind == "decline" and reply.intent is None and not any(c.isdigit() for c in reply.body), reply.text
 
 
-@pytest.mark.parametrize(
-    ("question", "category"),
-    [
-        ("how many vanished because of a family member's crime?", "guilt_by_association"),
-        ("집안사람 잘못 때문에 끌려간 사람 몇 명?", "guilt_by_association"),
-        ("강을 건너다가 잡힌 사람은 몇 명이야?", "attempt"),
-    ],
-)
-def test_plain_words_for_a_reason_reach_its_category(answerer, question, category):
-    reply = answerer.ask(question)
-    assert reply.kind == "answer" and reply.category == category, reply.text
-
-
 def test_how_many_each_of_two_categories_gets_the_whole_breakdown(answerer):
     """ "…몇 명씩": how many each, though only one of the two is a category the matcher knows by name."""
     reply = answerer.ask("탈북하다 걸린 사람이랑 준비하다 걸린 사람은 몇 명씩이야?")
@@ -544,22 +540,6 @@ def test_a_hedged_wrong_figure_is_not_pinned_on_another_group(answerer):
 def test_an_emoji_ends_a_preamble_as_a_full_stop_would(answerer):
     reply = answerer.ask("hey! I'm doing a school project on north korea 🙏 which age group lost the most people?")
     assert reply.kind == "answer" and reply.intent == "age", reply.text
-
-
-@pytest.mark.parametrize(
-    ("question", "category"),
-    [
-        ("꼬맹이들도 잡혀갔어? 몇 명이야", "under_10"),
-        ("하나님 믿다가 잡혀간 사람 비율은?", "religion"),
-        ("남쪽에 전화했다가 끌려간 사람 비율은?", "outside_contact"),
-        ("위원장 아버지 때 사라진 사람은 몇 명이야?", "kim_jong_il"),
-        ("how many vanished under kim jong un's father?", "kim_jong_il"),
-        ("how many were taken for badmouthing the leadership?", "criticism"),
-    ],
-)
-def test_everyday_words_for_a_group_name_it(answerer, question, category):
-    reply = answerer.ask(question)
-    assert reply.kind == "answer" and reply.category == category, reply.text
 
 
 def test_two_questions_naming_one_category_each_are_no_cross_tabulation(answerer):
