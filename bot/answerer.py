@@ -183,7 +183,10 @@ class Answerer:
         now = time.monotonic() if now is None else now
         conversation, replies = Conversation(), []
         for part in parts:
-            match = self._read(part, conversation.recent(now), lang)
+            previous = conversation.recent(now)
+            match = self._read(part, previous, lang)
+            if match.intent is None and previous is not None:  # "…male, and how many in their 20s?": not "of them"
+                match = self._read(part, None, lang)
             reply = self.reply(part, match, answer_lang)
             if reply.kind != "answer":
                 return None
@@ -227,7 +230,15 @@ class Answerer:
             broader = self._verdict(match, whole)
             if broader is not None and broader.kind == "rounded" and broader.by and broader.finding in groups:
                 return whole, broader
+            if self._one_of_two(finding):  # "mostly women? like 60%": the other category is the other half
+                return whole, verdict
         return reply, verdict
+
+    def _one_of_two(self, finding: Finding) -> bool:
+        """Whether the category is one of the two that make up their whole breakdown (women and men): a wrong
+        claim about one is a wrong claim about the split, answered with both."""
+        breakdown = self.data.breakdowns.get(finding.breakdown or "")
+        return breakdown is not None and breakdown.exhaustive and len(self.data.categories(breakdown.id)) == 2
 
     def _verdict(self, match: Match, reply: Reply, findings: list[Finding] | None = None) -> Verdict | None:
         findings = findings or [self.data.findings[f] for f in reply.facts]

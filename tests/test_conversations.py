@@ -683,3 +683,112 @@ def test_more_ways_people_ask(answerer, question, expect):
         assert "66 of 113" in reply.text and "47 of 113" in reply.text, reply.text
     else:
         assert reply.category == expect, reply.text
+
+
+def test_picking_one_of_the_victims_is_no_claimed_count_of_one(answerer):
+    """ "one of the 113 at random": a victim picked, not a figure of 1 to correct; "one of the 62 retracted"
+    still states one."""
+    picked = answerer.ask("If you picked one of the 113 at random, how likely is it they were taken abroad?")
+    assert picked.kind == "answer" and picked.verdict is None and "23 of 113" in picked.text, picked.text
+    assert answerer.ask("Is it true that one of the 62 interviewees retracted?").verdict == "exact"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "보위성ㄹㅇ악의축아님?",  # a keyword inside unspaced Korean
+        "보위부 진짜 악마집단 아님? ㅡㅡ",
+        "Would you say China is complicit in crimes against humanity by sending escapees back?",
+    ],
+)
+def test_a_judgement_asked_is_declined_as_an_opinion(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and reply.intent is None and not any(c.isdigit() for c in reply.body), reply.text
+
+
+def test_a_message_that_matches_nothing_is_not_declined_with_a_subject_it_never_named(answerer):
+    """Korean thanks in initials ("ㄳㄳ") is thanks; nothing scores for it, so no out-of-scope subject (prison
+    camps) is the reason given for anything."""
+    assert answerer.ask("ㄳㄳ👍").kind == "smalltalk"
+    match = answerer.matcher.match("ㅁㄴㅇㄹ ㅂㅈㄷㄱ")
+    assert match.intent is None and match.out_of_scope is None
+
+
+def test_a_korean_headcount_for_an_unranked_agency_is_declined(answerer):
+    reply = answerer.ask("북한 국경경비대가 처음 붙잡은 피해자 수는 보고서에 나와 있습니까?")
+    assert reply.kind == "decline" and "국경경비대" in reply.text, reply.text
+
+
+def test_a_check_ending_in_a_question_mark_is_a_question_of_its_own(answerer):
+    reply = answerer.ask(
+        "korea herald says 19 ppl were detained in china, legit? <br> also who arrested the ones in russia"
+    )
+    assert reply.kind == "answer" and reply.verdict == "exact" and "Russia" in reply.title, reply.text
+    assert {"arrested_china", "russia_state_arrests"} <= set(reply.facts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I report that 10 victims disappeared over contact with the outside world?",
+        "Our infographic shows 8 victims accused of criticising the Kim family. Is that count in the report?",
+    ],
+)
+def test_a_count_a_source_states_is_checked_not_taken_for_an_unknown_number(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == "not_in_report" and "%" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"), [("mostly women right? like 60%", "66 of 113"), ("여자가절반넘는다던데ㄹㅇ?", "남성이 66명")]
+)
+def test_a_wrong_claim_about_one_of_two_categories_gets_both(answerer, question, says):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == "differs" and says in reply.text, reply.text
+
+
+def test_a_year_a_context_figure_is_about_answers_it_and_a_year_of_disappearances_does_not(answerer):
+    returned = answerer.ask("How many escapees were forcibly sent back from China to North Korea in late 2023?")
+    assert returned.kind == "answer" and returned.intent == "footprints" and "600" in returned.text, returned.text
+    for question in ("how many people vanished in 2023", "how many were repatriated from china in 2019"):
+        assert answerer.ask(question).kind == "decline", question
+
+
+def test_in_their_twenties_is_an_age_not_of_them(answerer):
+    reply = answerer.ask("For a sidebar: how many victims were male, and how many were in their 20s or 30s?")
+    assert reply.kind == "answer" and "66 of 113" in reply.text and "44 of 113" in reply.text, reply.text
+    assert answerer.ask("how many women, and how many of them were in their 20s?").kind == "decline"
+
+
+def test_a_figure_ruled_out_is_neither_claimed_nor_asked(answerer):
+    reply = answerer.ask("so its 66 cases right? not 62")
+    assert reply.kind == "answer" and reply.verdict == "exact" and "66" in reply.text, reply.text
+
+
+def test_a_preamble_before_two_questions_does_not_sink_the_first(answerer):
+    """Each part is read alone: the first without the newsroom's introduction before it."""
+    from bot.matching.questions import split_questions
+
+    question = (
+        "한국일보 국제부입니다. 중국에서 체포된 피해자는 모두 몇 명이고, 그중 중국 공안부가 체포한 인원은 몇 명입니까?"
+    )
+    assert split_questions(question, "ko")[0] == "중국에서 체포된 피해자는 모두 몇 명"
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and "19명" in reply.text and "17명" in reply.text, reply.text
+    assert {"arrested_china", "china_mps_arrests"} <= set(reply.facts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "면담자 중 여성은 몇 명이었어?",  # the interviewees, not the victims
+        "What share of victims fall outside the published reason categories, the 'other or unknown' remainder?",
+        "will kim jong un ever end up at the icc lol",
+    ],
+)
+def test_what_the_report_does_not_give_is_declined_by_name_whatever_the_model_says(answerer, question):
+    """Words that name a subject the report lacks decline it outright, not only when the learned decision
+    happens to fall below its threshold."""
+    proposal = answerer.matcher.propose(question)
+    assert proposal.rule == "out_of_scope" and proposal.match.out_of_scope, proposal
+    assert answerer.ask(question).kind == "decline"

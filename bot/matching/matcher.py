@@ -32,6 +32,7 @@ SUGGESTED_SCORE = 25  # a declined question's runners-up scoring this (0-100) ar
 CLAIM_CANDIDATES = 5  # a stated figure is looked up in this many of the best topics
 CLAIM_WINDOW = 0.15  # ... if they score within this of the best
 SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared with it
+NEAR_OOS_FLOOR = 0.2  # an out-of-scope subject scoring less than this is not what a declined question asked about
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
@@ -134,6 +135,11 @@ class Matcher:
         self.keywords = {  # each out-of-scope subject's keywords, as phrases of the matcher's words
             lang: {o.id: self._phrases(o.keywords.get(lang, ()), lang) for o in data.out_of_scope.values()}
             for lang in LANGS
+        }
+        # Korean keywords also as unspaced text, since Korean is often typed without spaces ("보위성ㄹㅇ악의축아님?")
+        self.unspaced_keywords = {
+            o.id: frozenset(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
+            for o in data.out_of_scope.values()
         }
         self.counts_victims = {
             i: any(f == TOTAL_FINDING or TOTAL_FINDING in data.ancestors(f) for f in ids)
@@ -320,6 +326,20 @@ class Matcher:
                     and set(numbers.years) <= self.known[owner]
                 ):
                     scores[k] = min(1.0, scores[k] + self.params.claim_boost)
+            # A year as the period counted ("sent back from China in 2023") declines a topic counting victims,
+            # which the report never counts by year; a close topic whose own figure is about that year answers it.
+            best = max(range(len(scores)), key=scores.__getitem__, default=None)
+            if best is not None and numbers.in_year and self.counts_victims.get(index.ids[best], False):
+                dated = [
+                    k
+                    for k in ranked
+                    if scores[k] >= scores[best] - CLAIM_WINDOW
+                    and not index.out_of_scope[k]
+                    and not self.counts_victims.get(index.ids[k], False)
+                    and set(numbers.years) <= self.known[index.ids[k]]
+                ]
+                if dated:
+                    scores[dated[0]] = min(1.0, scores[best] + 1e-3)
         if numbers.stated:  # a figure the question quotes points to the topic that holds it, among close ones
             ranked = _best_first(scores)[:CLAIM_CANDIDATES]
             top = scores[ranked[0]] if ranked else 0.0
@@ -352,7 +372,14 @@ class Matcher:
             None,
         )
         oos = next((k for k in order if index.out_of_scope[k]), None)
-        subject = next((k for k in order if index.out_of_scope[k] and not index.ids[k].startswith(TALK)), None)
+        subject = next(
+            (
+                k
+                for k in order
+                if index.out_of_scope[k] and not index.ids[k].startswith(TALK) and scores[k] >= NEAR_OOS_FLOOR
+            ),
+            None,
+        )  # a subject that scores nothing ("ㄳㄳ👍": every score 0) is no reason to give for a decline
         s1 = scores[best]
         explained, oos_words = index.explained(query, best)
         evidence = Evidence(
@@ -418,10 +445,13 @@ class Matcher:
             )
         counting = bool(numbers.stated) or self.asks_count(question, lang)
         present = set(words)  # a keyword phrase can only be there if its first word is
+        unspaced = cleaned.replace(" ", "")
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
             named = self.keywords[lang].get(subject.id, set())
             counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            found = any(k[0] in present and _contains(words, k) for k in named | counted)
+            found = any(k[0] in present and _contains(words, k) for k in named | counted) or (
+                lang == "ko" and any(k in unspaced for k in self.unspaced_keywords[subject.id])
+            )
             if found and not says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
@@ -498,7 +528,9 @@ class Matcher:
         if self.insists_on_count(question, lang):
             return True
         canonical = self.normalisers[lang].canonical(question)
-        return "howmany" in canonical.split() if lang == "en" else "몇명" in canonical.replace(" ", "")
+        if lang == "en":
+            return "howmany" in canonical.split()
+        return "몇명" in canonical.replace(" ", "") or bool(KOREAN_HEADCOUNT.search(clean(question)))
 
     def insists_on_count(self, question: str, lang: str) -> bool:
         """Whether the question refuses a share for a count ("a headcount, not a percentage", 퍼센트 말고)."""
@@ -558,6 +590,10 @@ def _agentless(data: Dataset) -> frozenset[str]:
     for breakdown in {data.findings[p].breakdown for p in split if p in data.findings}:
         out |= {f.id for f in data.categories(breakdown or "") if f.id not in split}
     return frozenset(out)
+
+
+# "피해자 수는", "실종자 수가": the number of people, asked for as a count (not 수용소, 수감, 수십)
+KOREAN_HEADCOUNT = re.compile(r"(?:피해자|사람|실종자|인원|면담자) ?수(?:는|가|를|도|만|이|로)?(?![가-힣])")
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -248,7 +248,7 @@ def read(question: str, words: NumberWords) -> Numbers:
                 continue
             a, b = int(m.group(1)), int(m.group(2))
             count, base = (b, a) if flip else (a, b)
-            if not 0 < count <= base:
+            if not 0 < count <= base or (count == 1 and _picks(text, m.start(), m.end())):
                 continue
             hedge = _hedge(text, m.start(), m.end(), words)
             if base in {2, 3, 4, 5, 10}:  # "8 in 10", "one in two": a share
@@ -269,6 +269,8 @@ def read(question: str, words: NumberWords) -> Numbers:
         number = m.group(0)
         before = text[max(0, m.start() - NEAR) : m.start()].split()  # a few words either side is all
         after = text[m.end() : m.end() + NEAR].split()  # the rules read (and keeps long texts linear)
+        if before and before[-1] == "not" and not YEAR.match(number):
+            continue  # "66 cases, right? not 62": the figure the asker rules out is neither claimed nor asked about
         if YEAR.match(number):
             years.append(number)
             if _as_period(before, after):
@@ -314,9 +316,13 @@ def _noun(word: str) -> str:
 
 def _as_period(before: list[str], after: list[str]) -> bool:
     """A year named as the period to count in ("in 2011", "2011년에"), not as a boundary ("2011년 이후")."""
-    named = (before and before[-1] in {"in", "during", "of", "for"}) or (after and after[0] in {"년에", "년", "년도"})
+    named = (before and before[-1] in PERIOD_BEFORE) or (after and after[0] in {"년에", "년", "년도"})
     boundary = len(after) > 1 and after[0] in {"년", "년도"} and after[1].startswith(("이후", "부터", "이전", "까지"))
     return bool(named) and not boundary
+
+
+# Words right before a year that name it as the period counted: "in 2011", "in late 2023", "autumn 2023"
+PERIOD_BEFORE = frozenset("in during of for late early mid autumn fall spring summer winter".split())
 
 
 def _counts(word: str) -> bool:
@@ -330,7 +336,25 @@ def _states(before: list[str], cue: bool) -> bool:
     opens the question or follows a verb of being ("50 children under ten?", "were 40 victims executed?")."""
     if cue:
         return not (before and before[-1] in REFERRING)
-    return not before or before[-1] in {"were", "was", "are", "is", "only", "just", "like", "about", "nearly", "so"}
+    return not before or before[-1] in STATING
+
+
+# Words after which a count before what it counts states a figure: being, a rough count, or a source saying it
+# ("were 40 victims executed?", "like 80 victims", "can I report that 10 victims…", "our chart shows 8 victims").
+STATING = frozenset(
+    "were was are is only just like about nearly so that shows showed show says said claims claimed reports "
+    "reported states stated lists listed counts counted cites cited puts".split()
+)
+
+
+def _picks(text: str, start: int, end: int) -> bool:
+    """Whether "one of the 113" picks one person ("if you picked one of the 113 at random") rather than
+    stating a count of one ("one of the 62 retracted")."""
+    before = text[max(0, start - NEAR) : start].split()
+    return bool(before and before[-1] in PICKING) or text[end:].lstrip().startswith(("at random", "random"))
+
+
+PICKING = frozenset("pick picked picking choose chose chosen select selected take took any each every".split())
 
 
 def _yes_no(tokens: list[str]) -> bool:

@@ -33,12 +33,22 @@ ASKS_RE = {
 def split_questions(text: str, lang: str) -> list[str]:
     """The questions a message asks, when it asks two or three that each name what they ask; else [text]."""
     splitter = SPLIT_KO if lang == "ko" else SPLIT_EN
-    parts = [p.strip(" ,;") for p in splitter.split(text or "") if p and p.strip(" ,;")]
-    if not 2 <= len(parts) <= MAX_PARTS:
+    pieces, start = [], 0
+    for m in splitter.finditer(text or ""):  # each piece, and whether a question mark ends it
+        pieces.append((text[start : m.start()], m.group(0).startswith("?")))
+        start = m.end()
+    pieces.append(((text or "")[start:], (text or "").rstrip().endswith("?")))
+    kept = [(p.strip(" ,;"), asked) for p, asked in pieces if p and p.strip(" ,;")]
+    if not 2 <= len(kept) <= MAX_PARTS:
         return [text]
-    asking = [p for p in parts if ASKS_RE[lang].search(p)]
+    # A part asks when it names what it asks, or when a question mark ends it ("19 in china, legit?"): a part
+    # that is no question on its own ("really?") is then not answered, and neither is the split
+    asking = [p for p, asked in kept if asked or ASKS_RE[lang].search(p)]
     if len(asking) < 2:
         return [text]
+    opening = sentences_of(asking[0])  # "한국일보입니다. 중국에서 몇 명이고, …": the first question without the preamble
+    if len(opening) > 1 and ASKS_RE[lang].search(opening[-1]):
+        asking[0] = opening[-1]
     return asking
 
 
@@ -75,7 +85,11 @@ GROUP = {
 
 
 def within_group(question: str, lang: str) -> bool:
-    return _uses(question, lang, GROUP)
+    """Whether a question asks within a group named before it; "in their 20s" is an age, not "of them"."""
+    return _uses(AGE_IDIOM.sub(" ", question) if lang == "en" else question, lang, GROUP)
+
+
+AGE_IDIOM = re.compile(r"\bin their (?:\d0s|\d0's|teens|twenties|thirties|forties|fifties|sixties)", re.IGNORECASE)
 
 
 def points_back(question: str, lang: str) -> bool:
