@@ -792,3 +792,18 @@ def test_what_the_report_does_not_give_is_declined_by_name_whatever_the_model_sa
     proposal = answerer.matcher.propose(question)
     assert proposal.rule == "out_of_scope" and proposal.match.out_of_scope, proposal
     assert answerer.ask(question).kind == "decline"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "베트남에서 체포된 사례도 있다고 들었습니다. 몇 명이었고, 누가 체포했는지도 확인됩니까?",
+        "I heard someone was arrested in Vietnam. How many, and who arrested them?",
+    ],
+)
+def test_a_category_named_before_the_question_is_not_answered_with_its_siblings_split(answerer, question):
+    """Who arrested the victims in Russia splits Russia; a question about Vietnam is not answered with it."""
+    reply = answerer.ask(question)
+    assert reply.intent != "russia_arrests" and "arrested_russia" not in reply.facts[:1], reply.text
+    if reply.kind == "answer":
+        assert "arrested_vietnam" in reply.facts, reply.text

@@ -119,13 +119,13 @@ class Matcher:
             if (ids := findings_of(data, i)) and all(data.findings[f].is_context for f in ids)
         }
         self.owners_of: dict[str, set[str]] = {}  # breakdown -> intents answering it
-        self.splitters_of: dict[str, set[str]] = {}  # breakdown -> intents splitting one of its categories further
+        self.splitters_of: dict[str, set[str]] = {}  # category (finding) -> intents splitting it further
         for intent in data.intents.values():
             for b in intent.breakdowns:
                 self.owners_of.setdefault(b, set()).add(intent.id)
                 parent = data.findings.get(data.breakdowns[b].parent or "")
-                if parent is not None and parent.breakdown:
-                    self.splitters_of.setdefault(parent.breakdown, set()).add(intent.id)
+                if parent is not None and parent.breakdown:  # Russia's arrests split Russia, not Vietnam
+                    self.splitters_of.setdefault(parent.id, set()).add(intent.id)
         self.template_findings = {i.id: frozenset(i.finding_ids()) for i in data.intents.values()}
         self.findings_of = {i.id: findings_of(data, i) for i in data.intents.values()}
         self.count_keywords = {  # ... and the words that name it when a count is asked or stated ("border guards")
@@ -195,6 +195,8 @@ class Matcher:
         lead = head.rstrip().endswith((":", ",", "—")) and len(self.normalisers[lang].words(head)) <= SHORT_LEAD
         if whole.match.named and not tail.match.named and lead:
             return whole  # "Turning to Russia: which authorities arrested them?": the lead names what is asked
+        if not tail.match.named and self._splits_another(tail.intent, whole.match.named):
+            return whole  # "Arrests in Vietnam, I heard. How many, and who arrested them?": not Russia's
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
         return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole
 
@@ -300,7 +302,7 @@ class Matcher:
         splitting: set[str] = set()
         for e in entities:
             boosted |= self.owners_of.get(e.breakdown, set())
-            splitting |= self.splitters_of.get(e.breakdown, set())
+            splitting |= self.splitters_of.get(e.finding, set())
         for k, owner in enumerate(index.ids):
             if owner in boosted:
                 scores[k] = min(1.0, scores[k] + self.params.entity_boost)
@@ -501,6 +503,16 @@ class Matcher:
         if talk and talk.part >= self.params.smalltalk_part and not declined.numbers.stated:
             return with_(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
+
+    def _splits_another(self, intent_id: str | None, named: tuple[Entity, ...]) -> bool:
+        """Whether a topic splitting one category further (Russia: who arrested them there) would answer a question
+        whose context names a sibling category of it (Vietnam), which that topic says nothing about."""
+        split = {self.data.findings[f].breakdown for f, ids in self.splitters_of.items() if intent_id in ids}
+        return any(
+            e.breakdown in split and intent_id not in self.splitters_of.get(e.finding, set())
+            for e in named
+            if not e.subject
+        )
 
     def _contextsays(self, intent_id: str, entity: Entity, lang: str) -> bool:
         """A report category a context topic's own figure is about ("FOOTPRINTS: 39 of 50 foreign victims were

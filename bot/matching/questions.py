@@ -46,7 +46,9 @@ def split_questions(text: str, lang: str) -> list[str]:
     asking = [p for p, asked in kept if asked or ASKS_RE[lang].search(p)]
     if len(asking) < 2:
         return [text]
-    opening = sentences_of(asking[0])  # "한국일보입니다. 중국에서 몇 명이고, …": the first question without the preamble
+    opening = sentences_of(
+        asking[0]
+    )  # "한국일보입니다. 중국에서 몇 명이고, …": the first question without the preamble
     if len(opening) > 1 and ASKS_RE[lang].search(opening[-1]):
         asking[0] = opening[-1]
     return asking
