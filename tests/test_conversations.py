@@ -807,3 +807,12 @@ def test_a_category_named_before_the_question_is_not_answered_with_its_siblings_
     assert reply.intent != "russia_arrests" and "arrested_russia" not in reply.facts[:1], reply.text
     if reply.kind == "answer":
         assert "arrested_vietnam" in reply.facts, reply.text
+
+
+def test_a_question_for_a_figure_is_never_thanked_for(answerer):
+    """ "ok" is thanks, but a message asking how many is a question: answered, or declined with topics."""
+    reply = answerer.ask("ok so how many were punished just for helping someone else get out?? thats insane")
+    assert reply.kind != "smalltalk", reply.text
+    assert answerer.ask("Good evening. Before I start, can you tell me where your figures are drawn from?").kind == (
+        "smalltalk"
+    )

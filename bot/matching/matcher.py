@@ -33,6 +33,11 @@ CLAIM_CANDIDATES = 5  # a stated figure is looked up in this many of the best to
 CLAIM_WINDOW = 0.15  # ... if they score within this of the best
 SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared with it
 NEAR_OOS_FLOOR = 0.2  # an out-of-scope subject scoring less than this is not what a declined question asked about
+# Words that ask for a figure: a message using one is a question, whatever small talk it also holds
+FIGURE_ASKED = {
+    "en": re.compile(r"\b(?:how many|how much|what (?:share|proportion|percentage|percent)|number of|percent)\b"),
+    "ko": re.compile(r"몇|비율|퍼센트|비중|얼마"),
+}
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
@@ -268,6 +273,10 @@ class Matcher:
             # before any other out-of-scope subject, whose reason ("counts for the border guards") would not fit
             declined = with_(proposal.match, declined="out_of_scope", out_of_scope=UNNAMED_AGENTS)
             return replace(proposal, rule="out_of_scope", match=declined)
+        if proposal.talk and proposal.talk.whole < self.params.smalltalk_sure and FIGURE_ASKED[lang].search(cleaned):
+            # "ok so how many were punished for helping?? thats insane": a question, declined as one if no topic
+            # answers it, never thanked for
+            proposal = replace(proposal, talk=None)
         return proposal if proposal.rule else self._rules(question, lang, cleaned, words, proposal)
 
     def _gate(self, question: str, lang: str, cleaned: str) -> tuple[Proposal | None, Talk | None, list[str]]:
