@@ -119,6 +119,7 @@ class Answerer:
         reply = self.reply(question, match, lang if lang in LANGS else detect_language(question))
         if reply.kind == "answer" or match.declined in PARTS_AFTER:
             reply = self.each_part(question, match.lang, reply.lang, now, match.declined) or reply
+        reply = self.both_topics(question, match, reply)
         if reply.kind == "decline" and self.on_decline is not None:
             self.on_decline(question, match)
         if conversation is not None:
@@ -195,6 +196,15 @@ class Answerer:
         if len({(r.intent, r.category) for r in replies}) < len(replies):
             return None
         return self.writer.combined(question, replies)
+
+    def both_topics(self, question: str, match: Match, reply: Reply) -> Reply:
+        """Two topics named and joined ("age + gender stats pls") answered both, each whole; else `reply`."""
+        pair = self.matcher.both_topics(question, match) if reply.kind != "smalltalk" else None
+        if pair is None:
+            return reply
+        return self.writer.combined(
+            question, [self.reply(question, Match(match.lang, t, 100), reply.lang) for t in pair]
+        )
 
     def _read(self, question: str, previous: Previous | None, lang: str | None = None) -> Match:
         """The question matched on its own, then, after an answer, read as a follow-up of it if it is one."""

@@ -297,12 +297,14 @@ def predict(answerer: Answerer, matcher: Matcher, item: Labelled, fold: int = 0)
         forced = replace(match, intent=proposal.intent, entities=proposal.entities)
         reply = answerer.reply(item.question, forced)
         reply = answerer.each_part(item.question, match.lang, reply.lang) or reply
+        reply = answerer.both_topics(item.question, match, reply)
         answered = grade(item, reply, None, required)
     never = Decision(matcher.decision.weights, 2.0)  # a threshold no probability reaches: the decline side
     declined = matcher.decide(proposal, never)
     reply = answerer.reply(item.question, declined)
     if declined.declined in PARTS_AFTER:
         reply = answerer.each_part(item.question, match.lang, reply.lang, declined=declined.declined) or reply
+    reply = answerer.both_topics(item.question, declined, reply)
     held = grade(item, reply, declined.declined if reply.kind != "answer" else None, required)
     return Prediction(item, fold, proposal, answered, held)
 

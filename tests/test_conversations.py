@@ -816,3 +816,22 @@ def test_a_question_for_a_figure_is_never_thanked_for(answerer):
     assert answerer.ask("Good evening. Before I start, can you tell me where your figures are drawn from?").kind == (
         "smalltalk"
     )
+
+
+@pytest.mark.parametrize(
+    "question", ["age + gender stats pls 🙏", "나이랑 성별 통계 한번에 ㄱㄱ 🙏", "age and sex of the victims"]
+)
+def test_two_topics_asked_together_get_both_whole(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and {"sex_male", "sex_female", "age_under_10", "age_20s_30s"} <= set(reply.facts), (
+        reply.text
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["sex by age", "연령별 성별 통계", "장소별 성별 알려줘", "how many women, and how many of them were kids?"],
+)
+def test_two_topics_crossed_are_still_a_cross_tabulation(answerer, question):
+    """성별 (sex) has 별 in it but asks nothing "by" anything; 연령별 does."""
+    assert answerer.ask(question).kind == "decline", question

@@ -22,7 +22,7 @@ from .decide import Decision, Evidence
 from .entities import Entities, Entity
 from .index import Index, Query, Weights
 from .numbers import Numbers, NumberWords, hedges_of, read, says
-from .questions import last_question, points_back, sentences_of
+from .questions import last_question, points_back, sentences_of, within_group
 from .results import Candidate, Match, Proposal, with_
 from .smalltalk import SmallTalk, Talk
 from .text import Lexicon, Normaliser, clean, detect_language
@@ -33,6 +33,13 @@ CLAIM_CANDIDATES = 5  # a stated figure is looked up in this many of the best to
 CLAIM_WINDOW = 0.15  # ... if they score within this of the best
 SMALLTALK_CHARS = 80  # small talk is short: a longer message is not compared with it
 NEAR_OOS_FLOOR = 0.2  # an out-of-scope subject scoring less than this is not what a declined question asked about
+# What joins two topics asked together ("age and gender", "age + gender", "나이랑 성별", "연령 및 성별")
+JOINED = {
+    "en": re.compile(r"\b(?:and|plus|&)\b|[+&/]"),
+    "ko": re.compile(r"[가-힣](?:이랑|랑|하고|와|과)\s|\s및\s|[+&/]"),
+}
+# The declines after which two topics named and joined are still answered, each whole
+BOTH_AFTER = frozenset({None, "cross_tab", "low_confidence", "ambiguous"})
 # Words that ask for a figure: a message using one is a question, whatever small talk it also holds
 FIGURE_ASKED = {
     "en": re.compile(r"\b(?:how many|how much|what (?:share|proportion|percentage|percent)|number of|percent)\b"),
@@ -512,6 +519,27 @@ class Matcher:
         if talk and talk.part >= self.params.smalltalk_part and not declined.numbers.stated:
             return with_(declined, declined="smalltalk", smalltalk=talk.id, confidence=round(talk.part))
         return declined
+
+    def both_topics(self, question: str, match: Match) -> tuple[str, str] | None:
+        """The two topics a message names outright and joins ("age + gender stats pls", "나이랑 성별 통계"), read
+        from its match: each answered whole, where "by" or 별 would ask for the crossing the report lacks, and
+        "of them" for one within the other. None unless both are topics, no other subject outranks them and no
+        rule but the cross-tabulation one declined the message."""
+        named, lang = match.named, match.lang
+        subjects = tuple(dict.fromkeys(e.subject for e in named if e.subject))
+        if match.declined not in BOTH_AFTER or len(named) != 2 or len(subjects) != 2 or match.numbers.stated:
+            return None
+        if not JOINED[lang].search(question.casefold()) or within_group(question, lang):
+            return None
+        if self.number_words[lang].crosses(clean(question)):
+            return None
+        floor = min((c.score for c in match.candidates if c.id in subjects), default=0.0)
+        ranked = {c.id for c in match.candidates}
+        if any(c.id not in subjects and c.score >= floor for c in match.candidates):
+            return None
+        if not all(s in self.data.intents and s in ranked for s in subjects):
+            return None
+        return subjects[0], subjects[1]
 
     def _splits_another(self, intent_id: str | None, named: tuple[Entity, ...]) -> bool:
         """Whether a topic splitting one category further (Russia: who arrested them there) would answer a question

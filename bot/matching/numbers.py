@@ -37,6 +37,8 @@ COUNTED = frozenset(
     "interviewees testimonies recommendations recs individuals girls boys arrests arrested detained taken "
     "disappearances hours hour 명 건 개 사람 피해자 시간".split()
 )
+# Korean words with 별 in them that are no "by …" (장소별, 연령별): 성별 is sex, 특별 special, 개별 individual, …
+NOT_BY = re.compile("성별|특별|개별|구별|차별|선별|식별|판별|이별|작별|분별|감별|(?<![가-힣])별(?:로|도|개|명|일)")
 CROSSING = (" by ", " per ", " across ", " broken down by ")  # as whole words of a padded question
 REFERRING = frozenset("the of all those these among total 전체 총 모든".split())
 
@@ -89,7 +91,7 @@ class NumberWords:
         """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별"); the "by" of
         "guilt by association" names a category and splits nothing."""
         padded = f" {cleaned} ".replace(" by association ", " ")
-        return any(w in padded for w in CROSSING) or "별" in cleaned
+        return any(w in padded for w in CROSSING) or ("별" in cleaned and "별" in NOT_BY.sub("", cleaned))
 
     def compares(self, cleaned: str) -> bool:
         """Whether a (cleaned) question compares: then it needs a whole breakdown, not one category."""
