@@ -637,15 +637,18 @@ def test_a_figure_quoted_exactly_says_which_topic_is_asked(answerer):
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "share"),
     [
-        "My notes say about 10 victims were accused of outside contact. Is that count right?",
-        "외부 접촉으로 잡혀간 사람 10명이지?",
+        ("My notes say about 10 victims were accused of outside contact. Is that count right?", "8.8%"),
+        ("외부 접촉으로 잡혀간 사람 10명이지?", "8.8%"),
+        # a count a source states, after "that" or "shows", is a claim too, not an unknown number
+        ("Can I report that 10 victims disappeared over contact with the outside world?", "8.8%"),
+        ("Our infographic shows 8 victims accused of criticising the Kim family. Is that count in the report?", "7.1%"),
     ],
 )
-def test_a_count_claimed_for_a_share_only_group_is_not_in_the_report(answerer, question):
+def test_a_count_claimed_for_a_share_only_group_is_not_in_the_report(answerer, question, share):
     reply = answerer.ask(question)
-    assert reply.kind == "answer" and reply.verdict == "not_in_report" and "8.8%" in reply.text, reply.text
+    assert reply.kind == "answer" and reply.verdict == "not_in_report" and share in reply.text, reply.text
 
 
 @pytest.mark.parametrize(
@@ -725,18 +728,6 @@ def test_a_check_ending_in_a_question_mark_is_a_question_of_its_own(answerer):
     )
     assert reply.kind == "answer" and reply.verdict == "exact" and "Russia" in reply.title, reply.text
     assert {"arrested_china", "russia_state_arrests"} <= set(reply.facts)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Can I report that 10 victims disappeared over contact with the outside world?",
-        "Our infographic shows 8 victims accused of criticising the Kim family. Is that count in the report?",
-    ],
-)
-def test_a_count_a_source_states_is_checked_not_taken_for_an_unknown_number(answerer, question):
-    reply = answerer.ask(question)
-    assert reply.kind == "answer" and reply.verdict == "not_in_report" and "%" in reply.text, reply.text
 
 
 @pytest.mark.parametrize(

@@ -346,7 +346,7 @@ class Matcher:
                     scores[k] = min(1.0, scores[k] + self.params.claim_boost)
             # A year as the period counted ("sent back from China in 2023") declines a topic counting victims,
             # which the report never counts by year; a close topic whose own figure is about that year answers it.
-            best = max(range(len(scores)), key=scores.__getitem__, default=None)
+            best = _best_first(scores)[0] if scores else None
             if best is not None and numbers.in_year and self.counts_victims.get(index.ids[best], False):
                 dated = [
                     k

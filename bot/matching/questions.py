@@ -33,11 +33,12 @@ ASKS_RE = {
 def split_questions(text: str, lang: str) -> list[str]:
     """The questions a message asks, when it asks two or three that each name what they ask; else [text]."""
     splitter = SPLIT_KO if lang == "ko" else SPLIT_EN
+    text = text or ""
     pieces, start = [], 0
-    for m in splitter.finditer(text or ""):  # each piece, and whether a question mark ends it
+    for m in splitter.finditer(text):  # each piece, and whether a question mark ends it
         pieces.append((text[start : m.start()], m.group(0).startswith("?")))
         start = m.end()
-    pieces.append(((text or "")[start:], (text or "").rstrip().endswith("?")))
+    pieces.append((text[start:], text.rstrip().endswith("?")))
     kept = [(p.strip(" ,;"), asked) for p, asked in pieces if p and p.strip(" ,;")]
     if not 2 <= len(kept) <= MAX_PARTS:
         return [text]
@@ -46,9 +47,8 @@ def split_questions(text: str, lang: str) -> list[str]:
     asking = [p for p, asked in kept if asked or ASKS_RE[lang].search(p)]
     if len(asking) < 2:
         return [text]
-    opening = sentences_of(
-        asking[0]
-    )  # "한국일보입니다. 중국에서 몇 명이고, …": the first question without the preamble
+    # "한국일보입니다. 중국에서 몇 명이고, …": the first question without the preamble
+    opening = sentences_of(asking[0])
     if len(opening) > 1 and ASKS_RE[lang].search(opening[-1]):
         asking[0] = opening[-1]
     return asking
