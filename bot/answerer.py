@@ -151,7 +151,10 @@ class Answerer:
         whole = self.writer.answer(intent, lang, question, match.confidence)
         entity, finding = match.entity, None
         if entity is None:
-            reply, verdict = whole, self._verdict(match, whole)
+            # one figure stated beside a finding the question names is that finding's; several may be several's
+            one = len(match.numbers.stated) == 1
+            named = self.matcher.named_findings(question, match.lang, whole.facts) if one else []
+            reply, verdict = whole, (named and self._verdict(match, whole, named)) or self._verdict(match, whole)
         else:
             finding = self.data.findings[entity.finding]
             narrowed = self.writer.category_answer(intent, finding, lang, question, match.confidence)

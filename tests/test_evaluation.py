@@ -120,7 +120,9 @@ def _examples_at(commit: str) -> set[str]:
     return {str(e).casefold() for t in yaml.safe_load(text) for ex in (t.get("examples") or {}).values() for e in ex}
 
 
-@pytest.mark.parametrize("name", ["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"])
+@pytest.mark.parametrize(
+    "name", ["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"]
+)
 def test_the_blind_sets_are_labelled_with_real_figures_and_stay_blind(name):
     """A blind set (tests/blind*) is measured by `nkbot eval --set tests/blind4`, never tuned to: here only its
     shape is checked, so that a broken label cannot make the figure meaningless."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..models import LANGS, TOTAL_FINDING, Dataset, Params
+from ..models import LANGS, TOTAL_FINDING, Dataset, Finding, Params
 from .claims import Verdict, judge
 from .decide import Decision, Evidence
 from .entities import Entities, Entity
@@ -149,6 +149,12 @@ class Matcher:
             for lang in LANGS
         }
         # Korean keywords also as unspaced text, since Korean is often typed without spaces ("보위성ㄹㅇ악의축아님?")
+        self.finding_terms = {  # the terms of findings that are no category, as `says` reads them
+            lang: {
+                f.id: tuple(clean(t) for t in f.terms.get(lang, ())) for f in data.findings.values() if not f.category
+            }
+            for lang in LANGS
+        }
         self.unspaced_keywords = {
             o.id: frozenset(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
             for o in data.out_of_scope.values()
@@ -602,6 +608,17 @@ class Matcher:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""
         verdict = self._judged(intent_id, numbers)
         return verdict is not None and verdict.kind != "differs"
+
+    def named_findings(self, question: str, lang: str, ids: tuple[str, ...]) -> list[Finding]:
+        """The findings among `ids` that the question names by their own terms ("at the third review", "in the
+        final report"), categories aside (they are entities), with the findings that are parts of them (the 144 of
+        the final report's 294): a figure it states is checked against those, not against the nearest of the
+        topic's ("300 at the 3rd review?" is not the 306 of the 4th)."""
+        cleaned = clean(question)
+        findings = [self.data.findings[i] for i in ids]
+        named = [f for f in findings if not f.category and says(cleaned, self.finding_terms[lang].get(f.id, ()))]
+        wholes = {f.count for f in named if f.count is not None}
+        return [f for f in findings if f in named or f.base in wholes]
 
     def _judged(self, intent_id: str, numbers: Numbers) -> Verdict | None:
         """The verdict on the figures the question states, against the topic's own findings."""

@@ -277,8 +277,8 @@ def read(question: str, words: NumberWords) -> Numbers:
             years.append(number)
             if _as_period(before, after):
                 in_year.append(number)
-        elif (before and before[-1] in MONTHS) or (after and after[0] in MONTHS):
-            plain.append(number)  # a date: "7 nov", "11월 7일"
+        elif (before and before[-1] in MONTHS) or (after and after[0] in MONTHS) or ORDINAL.match(text, m.end()):
+            plain.append(number)  # a date ("7 nov", "11월 7일") or a rank ("3주기", "4th review"): no count
         elif after and _counts(after[0]) and _states(before, cue or bare):
             label = number + ("명" if after[0].startswith("명") else "")
             hedge = _hedge(text, m.start(), m.end(), words)
@@ -323,6 +323,9 @@ def _as_period(before: list[str], after: list[str]) -> bool:
     return bool(named) and not boundary
 
 
+# What makes a number a rank, not a count: "3주기", "4차", "47번째", "3rd review" (and "47th session")
+ORDINAL = re.compile(r" ?(?:주기|차(?!례|이)|번째|회차)| ?(?:st|nd|rd|th)\b")  # text as cleaned: "3 주기"
+
 # Words right before a year that name it as the period counted: "in 2011", "in late 2023", "autumn 2023"
 PERIOD_BEFORE = frozenset("in during of for late early mid autumn fall spring summer winter".split())
 
@@ -337,9 +340,13 @@ def _states(before: list[str], cue: bool) -> bool:
     it does unless "the", "of" or "all" makes it a reference ("of the 113 victims"); otherwise only when it
     opens the question or follows a verb of being ("50 children under ten?", "were 40 victims executed?")."""
     if cue:
-        return not (before and before[-1] in REFERRING)
+        # "Daily NK's figure of 21 victims": a figure named as someone's is stated, "of" or not
+        return not (before and before[-1] in REFERRING) or (len(before) > 1 and before[-2] in FIGURE_OF)
     return not before or before[-1] in STATING
 
+
+# Words before "of" that make the count after it a figure someone gives ("a figure of 21 victims"), not a reference
+FIGURE_OF = frozenset("figure number count total tally estimate claim".split())
 
 # Words after which a count before what it counts states a figure: being, a rough count, or a source saying it
 # ("were 40 victims executed?", "like 80 victims", "can I report that 10 victims…", "our chart shows 8 victims").
