@@ -901,3 +901,28 @@ def test_a_figure_claimed_for_the_review_the_question_names_is_checked_against_t
     (the 144 of the final 294) and two figures for two reviews are each still their own."""
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.verdict == verdict and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [("피해자113명맞지?", "113명"), ("송환되고사라진사람21명맞음?", "21명")],
+)
+def test_an_unspaced_korean_check_is_read_without_its_run_on_right(answerer, question, says):
+    """ "113명맞지" is 113명 + 맞지 ("right?"): the check is read, not left an unknown word that sinks the match."""
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict is not None and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is the report biased tbh", "국가보위성 예산은 얼마야?", "kim jong un health", "이보고서믿을만함?좀편향된거아님?"],
+)
+def test_what_the_report_has_no_figure_for_is_declined_without_one(answerer, question):
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and reply.facts == (), reply.text
+
+
+def test_based_on_is_no_misspelt_biased(answerer):
+    """ "biased" names an opinion; "what is that number based on" asks about the method and is no opinion."""
+    assert answerer.matcher.match("what is the 113 figure based on?").out_of_scope != "opinions"
+    assert answerer.matcher.match("is the report biased").out_of_scope == "opinions"

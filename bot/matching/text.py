@@ -149,6 +149,7 @@ class Normaliser:
         self.lang = lexicon.lang
         self.stopwords = lexicon.stopwords
         self.endings = tuple(sorted(lexicon.endings, key=len, reverse=True))
+        self._longest_stopword = max((len(w) for w in self.stopwords), default=0)
         self._ending_set = frozenset(self.endings)
         self._ending_sizes = sorted({len(e) for e in self.endings}, reverse=True)
         self.char_grams = char_grams
@@ -367,6 +368,9 @@ class Normaliser:
         """The word without its particle or ending; a canonical word is never cut (김정은 is not 김정 + 은)."""
         if not SYLLABLES.fullmatch(word) or word in self.canonicals:
             return word
+        for n in range(min(len(word) - 1, self._longest_stopword), 1, -1):  # "명맞지", "사람이라던데": what a
+            if word[-n:] in self.stopwords:  # run-on word ends in says nothing ("right?", "I heard")
+                return self._strip_ko(word[:-n])
         cuts = [n for n in self._ending_sizes if n < len(word) and word[-n:] in self._ending_set]  # longest first
         for n in cuts:
             if word[:-n] in self.canonicals:
