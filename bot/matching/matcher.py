@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -100,7 +101,7 @@ class Matcher:
         self.number_words: dict[str, NumberWords] = {}
         # Every language's instructions, whatever the message's language ("ignore all previous instructions … 비율도")
         cleaned = (clean(c) for lang in LANGS if lang in data.language for c in data.language[lang].commands)
-        self.commands = tuple(c for c in cleaned if c)
+        self.commands = _any_of(c for c in cleaned if c)
         for lang in LANGS:
             words = data.language.get(lang)
             lexicon = Lexicon(
@@ -141,23 +142,25 @@ class Matcher:
         self.template_findings = {i.id: frozenset(i.finding_ids()) for i in data.intents.values()}
         self.findings_of = {i.id: findings_of(data, i) for i in data.intents.values()}
         self.count_keywords = {  # ... and the words that name it when a count is asked or stated ("border guards")
-            lang: {o.id: self._phrases(o.count_keywords.get(lang, ()), lang) for o in data.out_of_scope.values()}
+            lang: {
+                o.id: _by_first(self._phrases(o.count_keywords.get(lang, ()), lang)) for o in data.out_of_scope.values()
+            }
             for lang in LANGS
         }
         self.keywords = {  # each out-of-scope subject's keywords, as phrases of the matcher's words
-            lang: {o.id: self._phrases(o.keywords.get(lang, ()), lang) for o in data.out_of_scope.values()}
+            lang: {o.id: _by_first(self._phrases(o.keywords.get(lang, ()), lang)) for o in data.out_of_scope.values()}
             for lang in LANGS
         }
         # Korean keywords also as unspaced text, since Korean is often typed without spaces ("보위성ㄹㅇ악의축아님?")
+        self.unspaced_keywords = {
+            o.id: _any_of(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
+            for o in data.out_of_scope.values()
+        }
         self.finding_terms = {  # the terms of findings that are no category, as `says` reads them
             lang: {
                 f.id: tuple(clean(t) for t in f.terms.get(lang, ())) for f in data.findings.values() if not f.category
             }
             for lang in LANGS
-        }
-        self.unspaced_keywords = {
-            o.id: frozenset(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
-            for o in data.out_of_scope.values()
         }
         self.counts_victims = {
             i: any(f == TOTAL_FINDING or TOTAL_FINDING in data.ancestors(f) for f in ids)
@@ -305,7 +308,7 @@ class Matcher:
         words = self.normalisers[lang].words(question)
         if not words:
             return Proposal(Match(lang, None, 0, declined="empty"), talk=talk, rule="empty"), talk, words
-        if any(c in cleaned for c in self.commands) or PROMPT_TAG.search(question):  # "ignore your rules…"
+        if self.commands.search(cleaned) or PROMPT_TAG.search(question):  # "ignore your rules…"
             return Proposal(Match(lang, None, 0, declined="instruction"), rule="instruction"), talk, words
         if set(words) & VAGUE[lang] and set(words) <= VAGUE[lang] | ASKING[lang]:  # "what percentage is that?"
             return Proposal(Match(lang, None, 0, declined="vague"), talk=talk, rule="empty"), talk, words
@@ -470,12 +473,12 @@ class Matcher:
         counting = bool(numbers.stated) or self.asks_count(question, lang)
         present = set(words)  # a keyword phrase can only be there if its first word is
         unspaced = cleaned.replace(" ", "")
+        keywords, count_keywords = self.keywords[lang], self.count_keywords[lang]
         for subject in self.data.out_of_scope.values():  # "the 'other reasons' group": what the report lacks
-            named = self.keywords[lang].get(subject.id, set())
-            counted = self.count_keywords[lang].get(subject.id, set()) if counting else set()
-            found = any(k[0] in present and _contains(words, k) for k in named | counted) or (
-                lang == "ko" and any(k in unspaced for k in self.unspaced_keywords[subject.id])
+            found = _names(words, present, keywords[subject.id]) or (
+                counting and _names(words, present, count_keywords[subject.id])
             )
+            found = found or (lang == "ko" and bool(self.unspaced_keywords[subject.id].search(unspaced)))
             if found and not says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
                 return replace(proposal, rule="out_of_scope", match=declined)
@@ -660,6 +663,24 @@ def _agentless(data: Dataset) -> frozenset[str]:
 
 # "피해자 수는", "실종자 수가": the number of people, asked for as a count (not 수용소, 수감, 수십)
 KOREAN_HEADCOUNT = re.compile(r"(?:피해자|사람|실종자|인원|면담자) ?수(?:는|가|를|도|만|이|로)?(?![가-힣])")
+
+
+def _by_first(phrases: set[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases by their first word: a message is searched only for the phrases whose first word it has."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases):
+        out.setdefault(phrase[0], []).append(phrase)
+    return out
+
+
+def _names(words: list[str], present: set[str], by_first: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Whether the words hold one of the phrases (`present`: the same words as a set)."""
+    return any(_contains(words, p) for w in present.intersection(by_first) for p in by_first[w])
+
+
+def _any_of(texts: Iterable[str]) -> re.Pattern[str]:
+    """One search for any of the texts anywhere in a string ("x in s" for each, in a single pass); none: never."""
+    return re.compile("|".join(re.escape(t) for t in sorted(set(texts) - {""}, key=len, reverse=True)) or r"(?!x)x")
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
