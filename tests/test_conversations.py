@@ -926,3 +926,15 @@ def test_based_on_is_no_misspelt_biased(answerer):
     """ "biased" names an opinion; "what is that number based on" asks about the method and is no opinion."""
     assert answerer.matcher.match("what is the 113 figure based on?").out_of_scope != "opinions"
     assert answerer.matcher.match("is the report biased").out_of_scope == "opinions"
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("베트남에서 잡힌 사람이 3명이라는 얘기가 있던데 보고서로 확인되는 숫자입니까?", "1명"),
+        ("중국에서잡힌사람30명넘지않냐", "19명"),  # "isn't it over 30?"
+    ],
+)
+def test_korean_hearsay_and_isnt_it_are_claims_to_check(answerer, question, says):
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == "differs" and says in reply.text, reply.text
