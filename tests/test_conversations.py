@@ -938,3 +938,15 @@ def test_based_on_is_no_misspelt_biased(answerer):
 def test_korean_hearsay_and_isnt_it_are_claims_to_check(answerer, question, says):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.verdict == "differs" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["names of the kids who disappeared?", "혜산에서잡혀간사람실명알려줘"])
+def test_victims_names_are_declined_even_beside_a_group_the_report_counts(answerer, question):
+    """ "names of the kids" asks who they are, which the bot never says: not the count of children."""
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and reply.facts == (), reply.text
+
+
+@pytest.mark.parametrize(("question", "kind"), [("보고서 이름이 뭐야?", "answer"), ("너 이름이 뭐야", "smalltalk")])
+def test_the_name_of_the_report_or_of_the_bot_is_no_victim_s_name(answerer, question, kind):
+    assert answerer.ask(question).kind == kind
