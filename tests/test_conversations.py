@@ -780,6 +780,21 @@ def test_a_preamble_before_two_questions_does_not_sink_the_first(answerer):
         "면담자 중 여성은 몇 명이었어?",  # the interviewees, not the victims
         "What share of victims fall outside the published reason categories, the 'other or unknown' remainder?",
         "will kim jong un ever end up at the icc lol",
+        # deaths asked of a group the report counts: the MSS figure is no answer to how many of them died
+        "보위성에 끌려간 피해자 가운데 구금 중 사망한 사람은 몇 명으로 확인됐습니까?",
+        "보위부한테잡혀간사람중에죽은사람몇명임?",
+        "of the 92 the MSS took, how many were executed?",
+        # a single or peak year: the report has no yearly breakdown
+        "Which single year saw the most disappearances, and how many?",
+        "실종자가 가장 많았던 해는 언제야?",
+        # the report's bias (an opinion), the MSS's budget and Kim Jong-un's health (general facts)
+        "is the report biased tbh",
+        "국가보위성 예산은 얼마야?",
+        "kim jong un health",
+        "이보고서믿을만함?좀편향된거아님?",
+        # victims' names, even beside a group the report counts ("names of the kids" is not the children's count)
+        "names of the kids who disappeared?",
+        "혜산에서잡혀간사람실명알려줘",
     ],
 )
 def test_what_the_report_does_not_give_is_declined_by_name_whatever_the_model_says(answerer, question):
@@ -787,7 +802,8 @@ def test_what_the_report_does_not_give_is_declined_by_name_whatever_the_model_sa
     happens to fall below its threshold."""
     proposal = answerer.matcher.propose(question)
     assert proposal.rule == "out_of_scope" and proposal.match.out_of_scope, proposal
-    assert answerer.ask(question).kind == "decline"
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and reply.facts == () and reply.intent is None, reply.text
 
 
 @pytest.mark.parametrize(
@@ -833,33 +849,10 @@ def test_two_topics_crossed_are_still_a_cross_tabulation(answerer, question):
     assert answerer.ask(question).kind == "decline", question
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "보위성에 끌려간 피해자 가운데 구금 중 사망한 사람은 몇 명으로 확인됐습니까?",
-        "보위부한테잡혀간사람중에죽은사람몇명임?",
-        "of the 92 the MSS took, how many were executed?",
-    ],
-)
-def test_deaths_asked_of_a_group_the_report_counts_are_declined(answerer, question):
-    """The report counts the MSS's victims, not how many of them died: the MSS figure is no answer to that."""
-    reply = answerer.ask(question)
-    assert reply.kind == "decline" and reply.facts == () and reply.intent is None, reply.text
-
-
 def test_the_death_of_kim_jong_il_names_an_era_not_deaths(answerer):
     """ "after Kim Jong-il died" dates the Kim Jong-un era; it asks nothing about victims' deaths."""
     reply = answerer.ask("how many victims disappeared after kim jong il died, under kim jong un?")
     assert reply.kind == "answer" and "35 of 113" in reply.text, reply.text
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["Which single year saw the most disappearances, and how many?", "실종자가 가장 많았던 해는 언제야?"],
-)
-def test_the_peak_year_is_declined_for_want_of_a_yearly_breakdown(answerer, question):
-    reply = answerer.ask(question)
-    assert reply.kind == "decline" and reply.facts == (), reply.text
 
 
 def test_a_korean_year_unknown_is_the_era_breakdown_not_a_yearly_one(answerer):
@@ -913,15 +906,6 @@ def test_an_unspaced_korean_check_is_read_without_its_run_on_right(answerer, que
     assert reply.kind == "answer" and reply.verdict is not None and says in reply.text, reply.text
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["is the report biased tbh", "국가보위성 예산은 얼마야?", "kim jong un health", "이보고서믿을만함?좀편향된거아님?"],
-)
-def test_what_the_report_has_no_figure_for_is_declined_without_one(answerer, question):
-    reply = answerer.ask(question)
-    assert reply.kind == "decline" and reply.facts == (), reply.text
-
-
 def test_based_on_is_no_misspelt_biased(answerer):
     """ "biased" names an opinion; "what is that number based on" asks about the method and is no opinion."""
     assert answerer.matcher.match("what is the 113 figure based on?").out_of_scope != "opinions"
@@ -938,13 +922,6 @@ def test_based_on_is_no_misspelt_biased(answerer):
 def test_korean_hearsay_and_isnt_it_are_claims_to_check(answerer, question, says):
     reply = answerer.ask(question)
     assert reply.kind == "answer" and reply.verdict == "differs" and says in reply.text, reply.text
-
-
-@pytest.mark.parametrize("question", ["names of the kids who disappeared?", "혜산에서잡혀간사람실명알려줘"])
-def test_victims_names_are_declined_even_beside_a_group_the_report_counts(answerer, question):
-    """ "names of the kids" asks who they are, which the bot never says: not the count of children."""
-    reply = answerer.ask(question)
-    assert reply.kind == "decline" and reply.facts == (), reply.text
 
 
 @pytest.mark.parametrize(("question", "kind"), [("보고서 이름이 뭐야?", "answer"), ("너 이름이 뭐야", "smalltalk")])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,7 +21,7 @@ from .claims import Verdict, judge
 from .decide import Decision, Evidence
 from .entities import Entities, Entity
 from .index import Index, Query, Weights
-from .numbers import Numbers, NumberWords, hedges_of, read, says
+from .numbers import Numbers, NumberWords, any_of, hedges_of, read, says
 from .questions import last_question, points_back, sentences_of, within_group
 from .results import Candidate, Match, Proposal, with_
 from .smalltalk import SmallTalk, Talk
@@ -101,7 +100,7 @@ class Matcher:
         self.number_words: dict[str, NumberWords] = {}
         # Every language's instructions, whatever the message's language ("ignore all previous instructions … 비율도")
         cleaned = (clean(c) for lang in LANGS if lang in data.language for c in data.language[lang].commands)
-        self.commands = _any_of(c for c in cleaned if c)
+        self.commands = any_of(c for c in cleaned if c)
         for lang in LANGS:
             words = data.language.get(lang)
             lexicon = Lexicon(
@@ -153,7 +152,7 @@ class Matcher:
         }
         # Korean keywords also as unspaced text, since Korean is often typed without spaces ("보위성ㄹㅇ악의축아님?")
         self.unspaced_keywords = {
-            o.id: _any_of(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
+            o.id: any_of(clean(k).replace(" ", "") for k in o.keywords.get("ko", ()))
             for o in data.out_of_scope.values()
         }
         self.finding_terms = {  # the terms of findings that are no category, as `says` reads them
@@ -617,11 +616,11 @@ class Matcher:
         final report"), categories aside (they are entities), with the findings that are parts of them (the 144 of
         the final report's 294): a figure it states is checked against those, not against the nearest of the
         topic's ("300 at the 3rd review?" is not the 306 of the 4th)."""
-        cleaned = clean(question)
+        cleaned, terms = clean(question), self.finding_terms[lang]  # no category has terms here
         findings = [self.data.findings[i] for i in ids]
-        named = [f for f in findings if not f.category and says(cleaned, self.finding_terms[lang].get(f.id, ()))]
-        wholes = {f.count for f in named if f.count is not None}
-        return [f for f in findings if f in named or f.base in wholes]
+        named = {f.id for f in findings if says(cleaned, terms.get(f.id, ()))}
+        wholes = {f.count for f in findings if f.id in named and f.count is not None}
+        return [f for f in findings if f.id in named or f.base in wholes]
 
     def _judged(self, intent_id: str, numbers: Numbers) -> Verdict | None:
         """The verdict on the figures the question states, against the topic's own findings."""
@@ -676,11 +675,6 @@ def _by_first(phrases: set[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]
 def _names(words: list[str], present: set[str], by_first: dict[str, list[tuple[str, ...]]]) -> bool:
     """Whether the words hold one of the phrases (`present`: the same words as a set)."""
     return any(_contains(words, p) for w in present.intersection(by_first) for p in by_first[w])
-
-
-def _any_of(texts: Iterable[str]) -> re.Pattern[str]:
-    """One search for any of the texts anywhere in a string ("x in s" for each, in a single pass); none: never."""
-    return re.compile("|".join(re.escape(t) for t in sorted(set(texts) - {""}, key=len, reverse=True)) or r"(?!x)x")
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

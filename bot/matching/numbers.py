@@ -8,6 +8,7 @@ has no such figure; a year means a breakdown by year, which the report does not 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -293,7 +294,13 @@ def read(question: str, words: NumberWords) -> Numbers:
 
 @lru_cache(maxsize=8)
 def _number_words_key(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or r"(?!x)x")
+    return any_of(names)
+
+
+def any_of(texts: Iterable[str]) -> re.Pattern[str]:
+    """One search for any of the texts anywhere in a string, longest first ("x in s" for each, in one pass);
+    with no text, a pattern that never matches."""
+    return re.compile("|".join(re.escape(t) for t in sorted(set(texts) - {""}, key=len, reverse=True)) or r"(?!x)x")
 
 
 TENTHS = re.compile(r"(?<![\d.])([1-9]|10) ?할(?!인|증|부|머니|아버지)")  # 8할 (not 할인, 할증, 할부, 할머니)
