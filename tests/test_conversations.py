@@ -927,3 +927,23 @@ def test_korean_hearsay_and_isnt_it_are_claims_to_check(answerer, question, says
 @pytest.mark.parametrize(("question", "kind"), [("보고서 이름이 뭐야?", "answer"), ("너 이름이 뭐야", "smalltalk")])
 def test_the_name_of_the_report_or_of_the_bot_is_no_victim_s_name(answerer, question, kind):
     assert answerer.ask(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Of the victims arrested by the MSS alone, how many were taken inside North Korea?",
+        "보위성이 단독으로 잡은 62명 중에 여자 몇명",
+    ],
+)
+def test_a_breakdown_of_the_mss_alone_group_is_a_cross_tabulation(answerer, question):
+    """The 62 the MSS took alone are not split by place or sex: the MSS-alone figure is no answer to that."""
+    reply = answerer.ask(question)
+    assert reply.kind == "decline" and not reply.facts, reply.text
+
+
+def test_a_difference_asked_in_korean_is_not_misread_as_an_age(answerer):
+    """ "차이는" is 차이 ("difference") + 는, not a typo of 나이는 ("age"): China against Russia is the places
+    of arrest, not an age-by-country cross-tabulation."""
+    reply = answerer.ask("중국과 러시아 차이는?")
+    assert reply.kind == "answer" and "19명" in reply.text and "3명" in reply.text, reply.text

@@ -132,7 +132,10 @@ class Entities:
         taken by the MSS", "the age of the escape-related victims"); or two topics' subjects joined by "by"
         (`crossing`: "sex by place of arrest"). `same`: topics answering with the chosen one's figures."""
         data, lineage = self.data, self.data.lineage
-        mine = set().union(*(lineage(b) for b in data.intents[chosen].breakdowns))
+        intent = data.intents[chosen]
+        # What the topic counts by: its breakdowns, and those of the categories its answer states ("the MSS alone").
+        stated = (data.findings[f].breakdown for f in intent.finding_ids() if f in data.findings)
+        mine = set().union(*(lineage(b) for b in (*intent.breakdowns, *(b for b in stated if b))))
         names = sorted({e.breakdown for e in entities if not e.subject})
         for i, a in enumerate(names):
             for b in names[i + 1 :]:

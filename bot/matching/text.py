@@ -210,11 +210,16 @@ class Normaliser:
         return _remembered(self._spelled, word, self._spell_of, SPELL_CACHE)
 
     def _spell_of(self, word: str) -> str:
-        if self.lang == "ko" and self._holds_name(word):
-            return word  # a known word run into what follows ("김일성때"): never "mended" into another ("김정은때")
+        if self.lang == "ko" and (self._holds_name(word) or self._known_with_ending(word)):
+            return word  # a known word run into what follows ("김일성때", "차이는"): never "mended" into another
         key = jamo(word) if self.lang == "ko" else word
         best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
         return self._spell_list[best[2]] if best else word
+
+    def _known_with_ending(self, word: str) -> bool:
+        """Whether the word is a known word and a particle or ending ("차이는" is 차이 + 는, not a typo of 나이는)."""
+        lexicon = self.lexicon
+        return any(word.endswith(e) and word[: -len(e)] in lexicon for e in self.endings if len(e) < len(word))
 
     def _holds_name(self, word: str) -> bool:
         """Whether a known Korean word of three syllables or more is inside `word`: its substrings looked up,
