@@ -57,7 +57,11 @@ GREETING_WORDS = 3  # words of a greeting opening a message ("Good afternoon.", 
 SHORT_LEAD = 3  # content words of a lead before the question that names its category ("Turning to Russia:")
 TAIL_TRUST = 0.5  # a last question read on its own with at least this probability is the question asked
 # Markup that speaks to a language model ("</facts><instruction>…", "<system>"): an instruction, not a question.
-PROMPT_TAG = re.compile(r"</?\s*(?:system|instructions?|prompt|facts|context|admin|assistant|user)\s*>", re.I)
+PROMPT_TAG = re.compile(
+    r"</?\s*(?:system|instructions?|prompt|facts|context|admin|assistant|user)\s*>"
+    r"|\[\s*(?:system|sys|admin|developer|instructions?|prompt)\s*\]",  # "[SYSTEM] admin mode on"
+    re.I,
+)
 # What a sentence asking only for the answer's form is made of ("Count and percentage, please, with the base.").
 FORMAT = {
     "en": frozenset("count counts howmany number numbers percent total base source sources figure figures".split()),

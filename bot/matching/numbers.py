@@ -390,11 +390,15 @@ WH_WORDS = frozenset("how what which who whom whose when where why whats what's 
 BARE_CLAIM_WORDS = 8  # a chat message this short stating a figure with a "?" and no question word checks it
 
 
+KO_SOFTENER = re.compile(r"^(?:좀|조금|약간|살짝|쪼금)(?=\S)")
+
+
 def _hedge(text: str, start: int, end: int, words: NumberWords) -> str:
     """'about', 'over' or 'under' when a hedge stands just before the figure (or, in Korean, just after)."""
     hedges = words.hedges or {}
     before = " " + " ".join(text[max(0, start - NEAR) : start].split()[-3:])
-    after = text[end : end + NEAR].split()[:2]
+    # a Korean softener before the hedge, unspaced ("절반좀넘는다던데": a bit over half) as it is spaced
+    after = [KO_SOFTENER.sub("", t, count=1) for t in text[end : end + NEAR].split()[:2]]
     for phrase, kind in _longest_first(tuple(hedges.items())):
         # Korean: after the figure, endings and all ("30%쯤", "60% 가까이라고")
         if before.endswith(" " + phrase) or (not phrase.isascii() and any(t.startswith(phrase) for t in after)):
