@@ -967,3 +967,33 @@ def test_a_korean_softener_typed_into_a_hedge_keeps_the_hedge(answerer):
     """'절반좀넘는다던데' is 'a bit over half, I heard': over half, which 62 of 113 is, not exactly half."""
     reply = answerer.ask("보위부혼자잡아간게절반좀넘는다던데맞냐")
     assert reply.kind == "answer" and reply.verdict == "rounded" and "113명 중 62명" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Reuters wrote that 80% of the victims were arrested within North Korea. Does that square with the report?",
+        "80% arrested inside north korea, according to the report?",
+    ],
+)
+def test_a_rounding_is_checked_against_the_category_named_not_the_headline_it_also_rounds_to(answerer, question):
+    """80% is Reuters' rounding of the 79.6% arrested inside North Korea and also the headline "8 in 10" for the
+    MSS: the category the question names decides which figure is checked."""
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and reply.verdict == "rounded" and "90 of 113" in reply.text, reply.text
+    assert "92 of 113" not in reply.text, reply.text
+
+
+def test_outta_states_a_share_as_out_of_does(answerer):
+    reply = answerer.ask("NK refused 144 outta 294 in the final report??")
+    assert reply.kind == "answer" and reply.verdict == "exact" and "144 of 294" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [("러시아 영내에서 검거된 피해자는 몇 명입니까?", "3명"), ("2대 지도자 때 실종된 사람 몇 명이야?", "68명")],
+)
+def test_korean_words_for_within_arrested_and_the_second_leader_are_understood(answerer, question, says):
+    """영내 (within the territory), 검거 (arrest) and 2대 지도자 (the second leader, Kim Jong-il)."""
+    reply = answerer.ask(question)
+    assert reply.kind == "answer" and says in reply.text, reply.text

@@ -18,7 +18,7 @@ from .text import clean
 NUMBER = r"\d+(?:\.\d+)?"
 PERCENT_WORDS = r"(?:%|percent|per cent|pct|퍼센트|프로|퍼)"
 FRACTION_EN = re.compile(
-    rf"(?<![\d.])(\d+) (?:in|out of|of every|of)(?: the| all)? (\d+)(?![\d.])(?! ?{PERCENT_WORDS})"
+    rf"(?<![\d.])(\d+) (?:in|out of|outta|of every|of)(?: the| all)? (\d+)(?![\d.])(?! ?{PERCENT_WORDS})"
 )
 FRACTION_KO = re.compile(r"(?<![\d.])(\d+) ?(?:명|건|개)? ?(?:중에서|중에|중|가운데) ?(\d+)(?![\d.])(?! ?%)")
 PERCENT = re.compile(rf"(?<![\d.])({NUMBER}) ?{PERCENT_WORDS}")
@@ -179,7 +179,7 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
     names = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True) if "/" not in table[w])
     share = counting = None
     if names:
-        share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of) ({names}|\d+)(?![\w])")
+        share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of|outta) ({names}|\d+)(?![\w])")
         counted = "|".join(sorted(COUNTED | {"of"}, key=len, reverse=True))
         counting = re.compile(rf"(?<![\w])({names}) (?=(?:{counted})(?![\w]))")
     fractions = []
