@@ -154,6 +154,8 @@ class Answerer:
             # one figure stated beside a finding the question names is that finding's; several may be several's
             one = len(match.numbers.stated) == 1
             named = self.matcher.named_findings(question, match.lang, whole.facts) if one else []
+            if one and not named:  # "the MSS single-handedly arrested 81.4%?": the topic's own category, named
+                named = self.matcher.named_categories(question, match, whole.facts)
             reply, verdict = whole, (named and self._verdict(match, whole, named)) or self._verdict(match, whole)
         else:
             finding = self.data.findings[entity.finding]

@@ -69,14 +69,23 @@ def judge(
 
 
 def _counts_what(f: Finding) -> str:
-    """What a finding's count counts: case, recommendation or person (the Stated.noun it answers)."""
+    """What a finding's count counts: case, recommendation, interviewee or person (the Stated.noun it answers)."""
     words = f"{f.unit.get('en', '')} {f.base_label.get('en', '')}".lower()
+    if "interviewee" in words or "interviewed {fig}" in f.text.get("en", ""):
+        return "interviewee"
     return "case" if "case" in words else "recommendation" if "recommendation" in words else "person"
+
+
+def _answers(noun: str, f: Finding) -> bool:
+    """Whether a count of `noun` is a count of what the finding counts: people may be the people interviewed
+    ("62 people interviewed?"), but "113 defectors interviewed" is not the 113 victims."""
+    counts = _counts_what(f)
+    return counts == noun or (noun == "person" and counts == "interviewee")
 
 
 def _judge_one(s: Stated, offers: list[tuple[Finding, list[_Candidate]]]) -> Verdict | None:
     if s.kind == "count" and s.noun:  # "66명 interviewed?" is not the 66 cases, whatever the number
-        same = [(f, c) for f, c in offers if _counts_what(f) == s.noun]
+        same = [(f, c) for f, c in offers if _answers(s.noun, f)]
         offers = same or offers
     findings = [f for f, _ in offers]
     if s.kind == "count" and findings and findings[0].percent_only:
@@ -114,6 +123,9 @@ def _candidates(f: Finding, data: Dataset, counts: frozenset[int]) -> list[_Cand
         # a base published only as this finding's base ("132 of the 262 recommendations received"): a figure of it;
         # a base that is a figure of its own (113 victims, 23 arrested abroad) is claimed through that finding
         out.append(_Candidate("base", "count", float(f.base)))
+    lasted = _months(f.value.get("en", "")) if f.percent is None and f.count is None else None
+    if lasted is not None:  # "3 years and 5 months", "four years (2020–2024)": a length, in months
+        out.append(_Candidate("months", "months", lasted, exact_form=True))
     if f.percent is None and f.count is None:  # a range as published ("6% to 30%"): each end is the figure
         ends = {float(m) for m in PERCENT_IN_VALUE.findall(f.value.get("en", ""))}
         out.extend(_Candidate("percent", "percent", v, exact_form=True) for v in sorted(ends))
@@ -123,7 +135,9 @@ def _candidates(f: Finding, data: Dataset, counts: frozenset[int]) -> list[_Cand
 def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
     """'exact', 'rounded' or None: how the stated figure relates to one of the report's numbers."""
     if c.exact_form:
-        return "exact" if abs(s.value - c.value) < 0.05 and not s.hedge else _near(s, c.value, percent=False)
+        # "done over 3 years and 5 months": of a length, "over" says across, not more than
+        same = abs(s.value - c.value) < 0.05 and (not s.hedge or s.kind == "months")
+        return "exact" if same else _near(s, c.value, percent=False)
     if c.by:  # a rounding an outlet published ("80%", "8 out of 10"): the stated figure is that rounding
         # itself, or it is not the outlet's: "about a quarter" is near 25.7%, but Reuters printed 26%, not 25
         return "rounded" if abs(s.value - c.value) < 0.05 else None
@@ -136,6 +150,19 @@ def _fits(s: Stated, c: _Candidate, f: Finding) -> str | None:
     if abs(s.value - c.value) < 0.05 and s.hedge in {"", "about"}:
         return "exact"
     return _near(s, c.value, percent=True)
+
+
+def _months(value: str) -> float | None:
+    """A finding's value that is a length of time ("3 years and 5 months", "four years (2020–2024)"), in months."""
+    m = LENGTH.match(value.strip().lower())
+    if m is None:
+        return None
+    years = WORDS.get(m.group(1), m.group(1))
+    return 12.0 * float(years) + float(m.group(2) or 0)
+
+
+WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8"}
+LENGTH = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight) years?(?: and (\d+) months?)?(?![\w-])")
 
 
 def _key(value: float) -> str:

@@ -48,7 +48,7 @@ REFERRING = frozenset("the of all those these among total 전체 총 모든".spl
 class Stated:
     """A figure a question states: as a percentage (percent, fraction) or as a number (count, years)."""
 
-    kind: str  # percent | count | years
+    kind: str  # percent | count | years (a period: "every 4.5 years") | months (a length: "3년5개월")
     value: float
     text: str  # as the reply should quote it: "85%", "8 in 10", "50"
     hedge: str = ""  # "", "about" (either side), "over" (at least), "under" (at most)
@@ -56,7 +56,7 @@ class Stated:
     count: int | None = None  # "90 of 113": 90
     loose: bool = False  # a bare number in a question asking to check ("35 under Kim Jong-un, right?")
     precision: float = 0.0  # percentage points a coarse share stands for: "6 in 10" is any of 55-65%, at most 5
-    noun: str = ""  # what a count counts, as the question says: person | case | recommendation ("66명", "66 cases")
+    noun: str = ""  # what a count counts, as said: person | interviewee | case | recommendation ("66명", "66 cases")
 
 
 @dataclass(frozen=True)
@@ -240,6 +240,13 @@ def read(question: str, words: NumberWords) -> Numbers:
         years = float(value) + (0.5 if "반" in m.group(0) else 0.0)
         stated.append(Stated("years", years, _plain(years), _hedge(text, m.start(), m.end(), words)))
         taken.append(m.span())
+    for m in LASTED.finditer(text) if cue or bare else ():
+        years, months = int(m.group(1) or 0), int(m.group(3) or m.group(4) or 0)
+        if free(m.span()) and 0 < years <= 50 and months < 12:  # not "2021년"
+            total = 12 * years + (6 if m.group(2) else 0) + months
+            hedge = _hedge(text, m.start(), m.end(), words) or ("about" if m.group(2) else "")  # 3년 반: a rounding
+            stated.append(Stated("months", float(total), m.group(0).strip(), hedge))
+            taken.append(m.span())
     for m in PERCENT.finditer(text):
         if free(m.span()):
             value = float(m.group(1))
@@ -283,7 +290,12 @@ def read(question: str, words: NumberWords) -> Numbers:
         elif after and _counts(after[0]) and _states(before, cue or bare):
             label = number + ("명" if after[0].startswith("명") else "")
             hedge = _hedge(text, m.start(), m.end(), words)
-            stated.append(Stated("count", float(number), label, hedge, noun=_noun(after[0])))
+            noun = _noun(after[0])
+            if noun == "person" and INTERVIEWED.search(text) and _interviewees(before, after):
+                noun = "interviewee"  # "interviewed 113 defectors", "탈북민 60명을 인터뷰": the people interviewed
+            stated.append(Stated("count", float(number), label, hedge, noun=noun))
+        elif after and after[0].startswith(DURATION):
+            plain.append(number)  # "3년5개월 맞지?": a length of time, not a count to check
         elif (cue and _states(before, cue)) or (short and before and before[-1] in CLAIM_LEADS):
             # "only 15 vanished under KJU?", "like 80 under kim jong il?": a short check of a rough count
             stated.append(Stated("count", float(number), number, _hedge(text, m.start(), m.end(), words), loose=True))
@@ -319,6 +331,17 @@ NOUNS = {  # what a counted word counts
 }
 
 
+INTERVIEWED = re.compile(r"interview|spoke (?:to|with)|talked (?:to|with)|sat down with|면담|인터뷰")
+INTERVIEWEES = {"en": ("escapee", "defector", "interviewee"), "ko": ("탈북민", "탈북자", "면담자", "증언자")}
+
+
+def _interviewees(before: list[str], after: list[str]) -> bool:
+    """A count of escapees or interviewees: the word after it ("113 defectors"), or before it ("탈북민 60명")."""
+    return bool(after and after[0].startswith(INTERVIEWEES["en"])) or bool(
+        before and after[0].startswith("명") and before[-1].startswith(INTERVIEWEES["ko"])
+    )
+
+
 def _noun(word: str) -> str:
     return next((kind for kind, words in NOUNS.items() if any(word.startswith(w) for w in words)), "")
 
@@ -339,7 +362,16 @@ PERIOD_BEFORE = frozenset("in during of for late early mid autumn fall spring su
 
 def _counts(word: str) -> bool:
     """Whether the word after a number names what it counts ("victims", "명", "명이라던데")."""
-    return word in COUNTED or word.startswith(("명", "건", "개", "사람"))
+    return word in COUNTED or (word.startswith(("명", "건", "개", "사람")) and not word.startswith(DURATION))
+
+
+# A length of time stated to be checked ("3년5개월 맞지?", "over 3 years and 5 months?"), in months
+LASTED = re.compile(
+    r"(?<![\d.])(?:(\d+) ?(?:년|years?|yrs?)( ?반)?(?: ?(?:and )?(\d+) ?(?:개월|months?))?|(\d+) ?(?:개월|months?))"
+    r"(?! ?마다)"
+)
+# What makes a number a length of time, not a count: "3년5개월", "41 months", "five years"
+DURATION = ("개월", "달", "년", "month", "months", "year", "years", "yrs", "weeks", "week", "주일", "일간")
 
 
 def _states(before: list[str], cue: bool) -> bool:
