@@ -374,8 +374,17 @@ class Writer:
         title = f"{intent.title[lang]}: {f.label[lang]}"
         # "2.7% of all 113 victims" states the total too: a fact of the answer, though not its caveats or sources
         also = (TOTAL_FINDING,) if of_all and total and TOTAL_FINDING not in used else ()
+        group = self._group(f) if lead else None  # "19 of the 23 victims arrested abroad": the 23 is said too
+        also += (group.id,) if group and group.id not in used else ()
         body = " ".join(parts)
         return self._reply(question, lang, intent, confidence, body, used, title=title, category=f.category, also=also)
+
+    def _group(self, f: Finding) -> Finding | None:
+        """The finding a category is a part of, when the category's base is that finding's count (China's 19 of
+        the 23 arrested abroad)."""
+        breakdown = self.data.breakdowns.get(f.breakdown or "")
+        parent = self.data.findings.get(breakdown.parent or "") if breakdown else None
+        return parent if parent and parent.count is not None and parent.count == f.base else None
 
     def _lead_within(self, f: Finding, lang: str) -> str:
         """A category within a group, led by the count asked for, then both of its shares, in one sentence of

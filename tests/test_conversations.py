@@ -1062,3 +1062,21 @@ def test_a_length_of_time_is_checked_as_a_length_not_read_as_a_count(answerer, q
 def test_an_english_fraction_in_a_korean_message_is_a_share(answerer):
     reply = answerer.ask("three quarters가 북한 안에서 잡힌 거 맞아?")
     assert reply.kind == "answer" and reply.verdict == "differs" and "79.6%" in reply.text, reply.text
+
+
+def test_a_korean_demand_for_a_headcount_typed_without_spaces_gets_no_count(answerer):
+    """'퍼센트말고사람수로' insists on a count as '퍼센트 말고' does: the report publishes only the share."""
+    reply = answerer.ask("외부랑연락하다잡힌사람정확히몇명임? 퍼센트말고사람수로")
+    assert reply.kind != "answer" and "8.8%" in reply.text and "10명" not in reply.text, reply.text
+
+
+def test_asking_the_bots_own_view_in_korean_slang_is_an_opinion(answerer):
+    reply = answerer.ask("근데보위부는진짜나쁜조직아님? 니생각은 어때")
+    assert reply.kind == "decline" and reply.intent is None and not reply.facts, reply.text
+
+
+def test_a_category_confirmed_within_its_group_states_the_group_as_a_fact(answerer):
+    """'19 of the 23 arrested abroad, right?': the reply states both, and its facts say so."""
+    reply = answerer.ask("of the 23 arrested abroad, 19 were in China, right?")
+    assert reply.kind == "answer" and reply.verdict == "exact", reply.text
+    assert {"arrested_china", "arrested_abroad"} <= set(reply.facts), reply.facts

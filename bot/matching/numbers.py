@@ -85,8 +85,8 @@ class NumberWords:
 
     def asks_count(self, cleaned: str) -> bool:
         """Whether a (cleaned) question insists on a count rather than a share."""
-        padded = f" {cleaned} "
-        return any(w in padded if spaced else w in cleaned for spaced, w in _count_forms(self.counts))
+        padded, compact = f" {cleaned} ", cleaned.replace(" ", "")  # Korean spacing varies: "퍼센트말고"
+        return any(w in padded if spaced else w in compact for spaced, w in _count_forms(self.counts))
 
     def crosses(self, cleaned: str) -> bool:
         """Whether a question splits one thing by another ("sex by place of arrest", "장소별 성별"); the "by" of
@@ -118,8 +118,9 @@ def _cue_endings(cues: frozenset[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def _count_forms(counts: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
-    """Each word demanding a count as it is looked for: an English one as a whole cleaned word, padded."""
-    return tuple((True, f" {clean(w)} ") if w.isascii() else (False, w) for w in counts)
+    """Each word demanding a count as it is looked for: an English one as a whole cleaned word, padded; a
+    Korean one without its spaces."""
+    return tuple((True, f" {clean(w)} ") if w.isascii() else (False, w.replace(" ", "")) for w in counts)
 
 
 def _hedge_kind(phrase: str) -> str:
