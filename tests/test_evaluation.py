@@ -122,7 +122,20 @@ def _examples_at(commit: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"],
+    [
+        "blind",
+        "blind2",
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+        "blind9",
+        "blind10",
+        "blind11",
+        "blind12",
+    ],
 )
 def test_the_blind_sets_are_labelled_with_real_figures_and_stay_blind(name):
     """A blind set (tests/blind*) is measured by `nkbot eval --set tests/blind4`, never tuned to: here only its
