@@ -152,10 +152,10 @@ class Answerer:
         entity, finding = match.entity, None
         if entity is None:
             # one figure stated beside a finding the question names is that finding's; several may be several's
-            one = len(match.numbers.stated) == 1
-            named = self.matcher.named_findings(question, match.lang, whole.facts) if one else []
-            if one and not named:  # "the MSS single-handedly arrested 81.4%?": the topic's own category, named
-                named = self.matcher.named_categories(question, match, whole.facts)
+            stated = len(match.numbers.stated)
+            named = self.matcher.named_findings(question, match.lang, whole.facts) if stated == 1 else []
+            if stated and not named:  # "the MSS single-handedly arrested 81.4%?": the topic's own category, named
+                named = self.matcher.named_categories(question, match, whole.facts, one=stated > 1)
             reply, verdict = whole, (named and self._verdict(match, whole, named)) or self._verdict(match, whole)
         else:
             finding = self.data.findings[entity.finding]
@@ -240,6 +240,10 @@ class Answerer:
         groups = self.data.ancestors(finding.id)
         if every is not None and every.kind in {"exact", "rounded"} and every.finding not in groups:
             return reply, every
+        if own is None and every is not None and every.finding in groups:
+            # "23 of the victims were arrested in China?": the group's figure (23 abroad) said of the category, no
+            # reference to it, though the topic's wording uses the number
+            own = judge(match.numbers.stated, [finding], self.data)
         verdict = own or every
         if verdict is not None and verdict.kind == "differs":
             broader = self._verdict(match, whole)

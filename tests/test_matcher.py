@@ -164,3 +164,16 @@ def test_a_dialling_code_is_not_a_figure(matcher, question):
     match = matcher.match(question)
     assert match.intent is not None and match.declined != "unknown_number"
     assert not match.numbers.stated and "82" not in match.numbers.plain
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("In Existing Nowhere, how many victims were arrested in China?", "arrest_location"),
+        ("TJWG's 'Existing \"Nowhere\"' report: how many escapees were interviewed?", "method"),
+        ("『존재할 수 없는 존재』는 탈북민 몇 명을 면담했습니까?", "method"),
+        ("What is Existing Nowhere?", "overview"),  # the title is what is asked about
+    ],
+)
+def test_naming_the_report_by_its_title_leaves_the_figure_asked(matcher, question, intent):
+    assert matcher.match(question).intent == intent

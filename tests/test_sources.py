@@ -184,6 +184,17 @@ def test_broken_yaml_names_the_line(tmp_path):
         sources.load(folder)
 
 
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
+    """YAML keeps the last of two equal keys without a word: a synonym list written twice under one word lost
+    the first list. The second is refused, where it stands."""
+    folder = _copy(tmp_path)
+    path = folder / "synonyms.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nko:\n", "\n  escape: [bolt]\nko:\n", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"synonyms\.yaml: not valid YAML at line \d+.*key 'escape' appears twice"):
+        sources.load(folder)
+
+
 def test_missing_file_is_named(tmp_path):
     folder = _copy(tmp_path)
     (folder / "intents.yaml").unlink()

@@ -61,7 +61,7 @@ def judge(
     verdicts = [v for v in verdicts if not (v.kind == "differs" and v.stated and v.stated.value in bases)]
     if not verdicts:
         return None
-    for kind in ("differs", "rounded", "exact"):
+    for kind in ("differs", "not_in_report", "rounded", "exact"):  # the weakest verdict on any figure stated
         for v in verdicts:
             if v.kind == kind:
                 return v

@@ -134,6 +134,7 @@ class Matcher:
                 words.counts if words else (),
             )
         self.agentless = _agentless(data)
+        self.title = _title_pattern(data)
         self.context_texts = {  # the own words of topics whose figures are all context (FOOTPRINTS, the UPR)
             i.id: {lang: " ".join(data.findings[f].text.get(lang, "") for f in ids).lower() for lang in LANGS}
             for i in data.intents.values()
@@ -191,7 +192,7 @@ class Matcher:
         Where were the victims arrested?") is also read as that last question alone; the reading the model
         trusts more wins, unless a rule declines the whole message."""
         lang = lang if lang in LANGS else detect_language(question or "")
-        rest = self._without_format(self._after_greeting(question or "", lang), lang)
+        rest = self._without_format(self._after_greeting(self._without_title(question or "", lang), lang), lang)
         if rest != question:  # "Good afternoon. For a BBC explainer I need…": the greeting says nothing asked
             return self.propose(rest, lang)
         whole = self._propose(question, lang)
@@ -236,6 +237,16 @@ class Matcher:
         vocab = self.indexes[lang].vocab
         said = {w for w in self.normalisers[lang].words(question) if not w.isdigit() and f"w{w}" in vocab}
         return len(said - VAGUE[lang] - ASKING[lang] - REPORT[lang]) <= 1
+
+    def _without_title(self, question: str, lang: str) -> str:
+        """The message without the report's title ("In Existing Nowhere, how many were arrested in China?",
+        "『존재할 수 없는 존재』는 몇 명을 면담했습니까?"): naming the report says which report, not which figure,
+        yet pulls towards the topic about the report. The message itself when the title is what it asks about
+        ("What is Existing Nowhere?")."""
+        if self.title is None or not self.title.search(question):
+            return question
+        rest = " ".join(self.title.sub(" ", question).split())
+        return question if self._thin(rest, lang) else rest
 
     def _without_format(self, question: str, lang: str) -> str:
         """The message without sentences that only say how the answer should come ("Count and percentage,
@@ -642,19 +653,22 @@ class Matcher:
         the final report's 294): a figure it states is checked against those, not against the nearest of the
         topic's ("300 at the 3rd review?" is not the 306 of the 4th)."""
         cleaned, terms = clean(question), self.finding_terms[lang]  # no category has terms here
-        findings = [self.data.findings[i] for i in ids]
-        named = {f.id for f in findings if says(cleaned, terms.get(f.id, ()))}
-        wholes = {f.count for f in findings if f.id in named and f.count is not None}
-        return [f for f in findings if f.id in named or f.base in wholes]
+        return self._with_parts(ids, {i for i in ids if says(cleaned, terms.get(i, ()))})
 
-    def named_categories(self, question: str, match: Match, ids: tuple[str, ...]) -> list[Finding]:
+    def named_categories(self, question: str, match: Match, ids: tuple[str, ...], one: bool = False) -> list[Finding]:
         """The categories among `ids` the question names though the answer is the whole topic (the topic is the
         category: "the MSS single-handedly arrested 81.4%?" is about the 54.9%, not the 81.4% it also states),
         with their parts ("trying to escape" within escape-related cases). None when the question also asks a
-        figure, whose part the claim may belong to ("보위부 혼자 몇 명이고, 8할은 넘겨받은 것까지?")."""
+        figure, whose part the claim may belong to ("보위부 혼자 몇 명이고, 8할은 넘겨받은 것까지?"). With `one`
+        (several figures stated), only a single category named: "nearly 9% for outside contact, so ten people?"
+        is all about outside contact, while "23 abroad, 19 in China?" states two categories' figures."""
         if FIGURE_ASKED[match.lang].search(clean(question)):
             return []
         named = {e.finding for e in match.named if e.finding in ids}
+        return self._with_parts(ids, named) if named and (not one or len(named) == 1) else []
+
+    def _with_parts(self, ids: tuple[str, ...], named: set[str]) -> list[Finding]:
+        """The findings among `ids` that are `named`, with those that are parts of them (their base is its count)."""
         findings = [self.data.findings[i] for i in ids]
         wholes = {f.count for f in findings if f.id in named and f.count is not None}
         return [f for f in findings if f.id in named or f.base in wholes]
@@ -691,6 +705,21 @@ class Matcher:
             if intent_id not in seen and intent_id in self.data.intents:
                 seen.append(intent_id)
         return seen[:limit]
+
+
+def _title_pattern(data: Dataset) -> re.Pattern[str] | None:
+    """The report's title in either language, whole or its short form (before the colon), in any case, quotes
+    and punctuation: "Existing Nowhere", "existing 'nowhere': looking into …", "존재할 수 없는 존재"."""
+    if data.report is None:
+        return None
+    forms = []
+    for title in data.report.title.values():
+        whole = re.findall(r"\w+", title.lower())
+        short = re.findall(r"\w+", title.lower().split(":")[0])
+        forms += [r"[\W_]*".join(map(re.escape, words)) for words in (whole, short) if words]
+    quotes = r"['\"“”‘’『』「」《》<>]*"
+    # a Latin letter or digit may not follow; Korean particles may ("존재할 수 없는 존재는")
+    return re.compile(rf"{quotes}(?<!\w)(?:{'|'.join(forms)})(?![a-z0-9]){quotes}", re.IGNORECASE)
 
 
 def _agentless(data: Dataset) -> frozenset[str]:

@@ -21,6 +21,15 @@ FRACTION_EN = re.compile(
     rf"(?<![\d.])(\d+) (?:in|out of|outta|of every|of)(?: the| all)? (\d+)(?![\d.])(?! ?{PERCENT_WORDS})"
 )
 FRACTION_KO = re.compile(r"(?<![\d.])(\d+) ?(?:명|건|개)? ?(?:중에서|중에|중|가운데) ?(\d+)(?![\d.])(?! ?%)")
+# Korean native numerals in a share of people ("열 명 중 네 명꼴", "세 명 중 두 명"): the phrase tables list the
+# common ones, this reads any of them, as the digits FRACTION_KO reads ("10명 중 4명").
+NATIVE_KO = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7}
+NATIVE_KO |= {"여덟": 8, "아홉": 9, "열": 10}
+_NATIVE = "|".join(sorted(NATIVE_KO, key=len, reverse=True))
+NATIVE_SHARE_KO = re.compile(
+    rf"(?<![\uac00-\ud7a3\w])({_NATIVE}) ?명 ?(?:중에서|중에|중|가운데) ?({_NATIVE})"
+    r"(?: ?명(?:꼴|쯤|정도|씩)?|(?![\uac00-\ud7a3]))"
+)
 PERCENT = re.compile(rf"(?<![\d.])({NUMBER}) ?{PERCENT_WORDS}")
 EVERY = re.compile(rf"(?:every|each) ({NUMBER}) (?:years?|yrs?)\b|({NUMBER}) ?년 ?(?:반)? ?(?:마다|주기)")
 # "2030 청년층", "2030피해자": people in their 20s and 30s (Korean before or after it; "2030년" is a year)
@@ -137,6 +146,10 @@ def hedges_of(phrases: list[str]) -> dict[str, str]:
 
 NEAR = 48  # characters either side of a number that its rules look at: three words and then some
 AFTER_A_NUMBER = r"(?<!and )(?<!and a )(?<!년 )(?<!년)(?<!개월 )(?<!시간 )(?<!시간)"
+# "the second half of 2023", "the first half": a part of a year, no share of anyone
+PART_OF_A_PERIOD = r"(?<!first )(?<!second )(?<!latter )(?<!later )(?<!1st )(?<!2nd )"
+# "several hundred", "a few hundred": a rough order of size, no figure to check
+ROUGH = r"(?<!several )(?<!a few )(?<!few )(?<!many )(?<!some )(?<!hundreds of )"
 # Nouns after "a third"/"a quarter" that make it no share ("a third country", "the fourth cycle").
 NOT_A_SHARE = "|".join(
     "country countries party parties world time times round rounds option way place person persons hour hours"
@@ -182,7 +195,7 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
     if names:
         share = re.compile(rf"(?<![\w])({names}|\d+) (in|out of|outta) ({names}|\d+)(?![\w])")
         counted = "|".join(sorted(COUNTED | {"of"}, key=len, reverse=True))
-        counting = re.compile(rf"(?<![\w])({names}) (?=(?:{counted})(?![\w]))")
+        counting = re.compile(rf"(?<![\w]){ROUGH}({names}) (?=(?:{counted})(?![\w]))")
     fractions = []
     for phrase, digits in sorted(table.items(), key=lambda kv: -len(kv[0])):
         if "/" in digits:
@@ -195,6 +208,8 @@ def _table(items: tuple[tuple[str, str], ...]) -> _Table:
             # Korean: particles may follow, and unspaced text may run into it ("…간게절반넘는다던데")
             start = r"(?<![\w])" if phrase.isascii() or len(phrase) == 1 else r"(?<![a-z0-9])"
             start += AFTER_A_NUMBER  # "three and a half years", "3년 반": part of a number, not a share
+            if phrase == "half":
+                start += PART_OF_A_PERIOD
             pattern = re.compile(rf"{start}{re.escape(phrase)}{end}")
             fractions.append((phrase, pattern, f" {a} in {b} ", (int(a), int(b))))
     return _Table(share, counting, tuple(fractions))
@@ -204,7 +219,8 @@ def read(question: str, words: NumberWords) -> Numbers:
     """The numbers of a question, sorted into stated figures, plain numbers and years."""
     text = f" {_without_ranks(question)} "
     table = words.numbers or {}
-    if not any(map(str.isdigit, text)) and not _number_words(table).search(text):
+    natives = "명" in text and NATIVE_SHARE_KO.search(text) is not None
+    if not any(map(str.isdigit, text)) and not natives and not _number_words(table).search(text):
         return Numbers()  # no figure stated, no year, nothing to refer to
     compiled = _table(tuple(table.items()))
     # Number words count only where they make a share: "eight in ten", "one out of two", "half", 절반.
@@ -213,6 +229,14 @@ def read(question: str, words: NumberWords) -> Numbers:
     labels: dict[tuple[int, int], str] = {}  # how the question put a share in words ("half", 절반)
     if compiled.counting is not None:  # "ten of the victims", "seventy women": number words that count
         text = compiled.counting.sub(lambda m: f"{table[m[1]]} ", text)
+    if natives:
+
+        def native(m: re.Match[str]) -> str:
+            base, count = NATIVE_KO[m[1]], NATIVE_KO[m[2]]
+            labels[(count, base)] = m[0].strip()
+            return f" {count} in {base} "
+
+        text = NATIVE_SHARE_KO.sub(native, text)
     for phrase, pattern, replacement, share in compiled.fractions:
         if phrase in text:  # the pattern holds the phrase itself: without it, it cannot match
             text, found = pattern.subn(replacement, text)

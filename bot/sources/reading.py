@@ -19,6 +19,22 @@ class DataError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML that refuses a key written twice in one mapping: PyYAML keeps the last silently, so a synonym list
+    written twice under one word ("김정은: [정은이]" and, further down, "김정은: [김정운, …]") lost the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' appears twice in one mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def read(data_dir: Path, name: str) -> Any:
     path = data_dir / name
     try:
@@ -28,7 +44,7 @@ def read(data_dir: Path, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise DataError(name, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeys)  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
