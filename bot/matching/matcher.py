@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from .entities import Entities, Entity
 from .index import Index, Query, Weights
 from .numbers import Numbers, NumberWords, any_of, hedges_of, read, says
 from .questions import last_question, points_back, sentences_of, within_group
-from .results import Candidate, Match, Proposal, with_
+from .results import Candidate, Match, Proposal, evolve, with_
 from .smalltalk import SmallTalk, Talk
 from .text import HANGUL, Lexicon, Normaliser, clean, detect_language
 from .vocabulary import TALK, findings_of, known_numbers, number_key, owners_of, texts_of
@@ -211,7 +211,7 @@ class Matcher:
             # One topic either way: the whole message is answered (its categories and figures), as surely as
             # its question alone would be ("Excuse me, my English is not perfect. How many in China?").
             if self.decision.probability(tail.match.evidence) > self.decision.probability(whole.match.evidence):
-                return replace(whole, match=replace(whole.match, evidence=tail.match.evidence))
+                return evolve(whole, match=evolve(whole.match, evidence=tail.match.evidence))
             return whole
         stated = whole.match.numbers
         if (
@@ -228,7 +228,7 @@ class Matcher:
         if not tail.match.named and self._splits_another(tail.intent, whole.match.named):
             return whole  # "Arrests in Vietnam, I heard. How many, and who arrested them?": not Russia's
         better = self.decision.probability(tail.match.evidence) >= TAIL_TRUST
-        return replace(tail, match=replace(tail.match, numbers=stated)) if better else whole
+        return evolve(tail, match=evolve(tail.match, numbers=stated)) if better else whole
 
     def _thin(self, question: str, lang: str) -> bool:
         """A question too thin to read alone: one word at most that some example knows, once figures, measures
@@ -307,11 +307,11 @@ class Matcher:
         if proposal.rule in {None, "out_of_scope"} and self._asks_unnamed_agent(lang, cleaned, proposal.match.named):
             # before any other out-of-scope subject, whose reason ("counts for the border guards") would not fit
             declined = with_(proposal.match, declined="out_of_scope", out_of_scope=UNNAMED_AGENTS)
-            return replace(proposal, rule="out_of_scope", match=declined)
+            return evolve(proposal, rule="out_of_scope", match=declined)
         if proposal.talk and proposal.talk.whole < self.params.smalltalk_sure and FIGURE_ASKED[lang].search(cleaned):
             # "ok so how many were punished for helping?? thats insane": a question, declined as one if no topic
             # answers it, never thanked for
-            proposal = replace(proposal, talk=None)
+            proposal = evolve(proposal, talk=None)
         return proposal if proposal.rule else self._rules(question, lang, cleaned, words, proposal)
 
     def _gate(self, question: str, lang: str, cleaned: str) -> tuple[Proposal | None, Talk | None, list[str]]:
@@ -483,10 +483,10 @@ class Matcher:
             talk_id = index.ids[oos].removeprefix(TALK)
             if talk and talk.whole >= self.params.smalltalk_part:  # the message is small talk and nothing else
                 talked = with_(proposal.match, declined="smalltalk", smalltalk=talk_id)
-                return replace(proposal, rule="smalltalk", match=talked)
-            proposal = replace(proposal, talk_owner=talk_id)  # small talk, unless the topic is clearly asked for
+                return evolve(proposal, rule="smalltalk", match=talked)
+            proposal = evolve(proposal, talk_owner=talk_id)  # small talk, unless the topic is clearly asked for
         if oos is not None and scores[oos] > s1 + self.params.oos_margin and not is_talk:
-            return replace(
+            return evolve(
                 proposal,
                 rule="out_of_scope",
                 match=with_(proposal.match, declined="out_of_scope", out_of_scope=index.ids[oos]),
@@ -500,7 +500,7 @@ class Matcher:
         entities = tuple(e for e in entities if not self._contextsays(intent_id, e, lang))
         same = frozenset(i for i in self.data.intents if self._related(intent_id, i))
         if self.entities[lang].cross_tabulated(entities, intent_id, self.number_words[lang].crosses(cleaned), same):
-            return replace(
+            return evolve(
                 proposal,
                 rule="cross_tab",
                 match=with_(proposal.match, declined="cross_tab", out_of_scope="cross_tabulations"),
@@ -516,11 +516,11 @@ class Matcher:
             found = found or (lang == "ko" and bool(self.unspaced_keywords[subject.id].search(unspaced)))
             if found and not says(cleaned, subject.unless.get(lang, ())):
                 declined = with_(proposal.match, declined="out_of_scope", out_of_scope=subject.id)
-                return replace(proposal, rule="out_of_scope", match=declined)
+                return evolve(proposal, rule="out_of_scope", match=declined)
         known = self.known[intent_id]
         unknown = [n for n in numbers.plain if number_key(n) not in known]
         if unknown:
-            return replace(
+            return evolve(
                 proposal,
                 rule="unknown_number",
                 match=with_(proposal.match, declined="unknown_number", detail=unknown[0]),
@@ -534,7 +534,7 @@ class Matcher:
             declined = with_(
                 proposal.match, declined="single_year", detail=years[0], out_of_scope="yearly_or_place_breakdowns"
             )
-            return replace(proposal, rule="single_year", match=declined)
+            return evolve(proposal, rule="single_year", match=declined)
         return proposal
 
     def decide(self, proposal: Proposal, decision: Decision | None = None) -> Match:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -134,10 +136,31 @@ def pattern(kind: str) -> str:
 # --- keyboards -----------------------------------------------------------------------------------
 
 
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that is serialised once. Telegram objects cannot change once built, and the same few
+    keyboards go with answer after answer: each was built and turned into JSON again for every message."""
+
+    __slots__ = ("_serialised",)
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive)
+        serialised = getattr(self, "_serialised", None)
+        if serialised is None:
+            serialised = self._serialised = super().to_dict()
+        return dict(serialised)
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> Keyboard:
+    """The keyboard of these rows of (text, callback data) buttons, built once."""
+    return Keyboard([[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows])
+
+
 def topic_keyboard(topics: Sequence[Topic], lang: str, columns: int = 2, kind: str = TOPIC) -> InlineKeyboardMarkup:
     """Buttons that answer a topic when pressed, in `lang` (kind QUOTE: that send its citation)."""
-    buttons = [InlineKeyboardButton(t.title, callback_data=Callback(kind, lang, t.id).encode()) for t in topics]
-    return InlineKeyboardMarkup([buttons[k : k + columns] for k in range(0, len(buttons), columns)])
+    buttons = [(t.title, Callback(kind, lang, t.id).encode()) for t in topics]
+    return _keyboard(tuple(tuple(buttons[k : k + columns]) for k in range(0, len(buttons), columns)))
 
 
 def share_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
@@ -151,12 +174,11 @@ def share_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
     quote = Callback(QUOTE, reply.lang, f"{reply.intent}:{reply.category}" if reply.category else reply.intent).encode()
     if len(quote.encode()) > CALLBACK_DATA_BYTES:  # never with today's ids; the topic alone still quotes
         quote = Callback(QUOTE, reply.lang, reply.intent).encode()
-    row = [InlineKeyboardButton(say(reply.lang, "button_quote"), callback_data=quote)]
+    row = [(say(reply.lang, "button_quote"), quote)]
     breakdown = chart_for(reply, data)
     if breakdown is not None:
-        chart = Callback(CHART, reply.lang, breakdown).encode()
-        row.insert(0, InlineKeyboardButton(say(reply.lang, "button_chart"), callback_data=chart))
-    return InlineKeyboardMarkup([row])
+        row.insert(0, (say(reply.lang, "button_chart"), Callback(CHART, reply.lang, breakdown).encode()))
+    return _keyboard((tuple(row),))
 
 
 def reply_keyboard(reply: Reply, data: Dataset) -> InlineKeyboardMarkup | None:
