@@ -600,27 +600,22 @@ class Writer:
         """The answer opened by its verdict on the figure the question stated; a wrong figure that is another
         category's ("19 arrested in Russia?": China's 19) says whose it is, so the mix-up is plain."""
         said = self.verdict_sentence(verdict, reply.lang)
-        other = self.stated_elsewhere(verdict, reply.facts) if verdict.kind == "differs" else None
-        if other is None or not verdict.stated:
+        found = self.stated_elsewhere(verdict, reply.facts) if verdict.kind == "differs" else None
+        if found is None or not verdict.stated:
             return replace(reply, body=f"{said} {reply.body}", verdict=verdict.kind)
-        key = "stated_elsewhere" if self._same_breakdown(other, verdict) else "stated_beside"
+        other, near = found
+        key = "stated_elsewhere" if near else "stated_beside"
         whose = say(reply.lang, key, stated=verdict.stated.text, sentence=self.sentence(other, reply.lang))
         facts = (*reply.facts, other.id) if other.id not in reply.facts else reply.facts
         refs, _ = self.source_line([other], reply.lang, other.is_context)  # the sentence added cites its outlets
         sources = (*reply.sources, *(r for r in refs if r not in reply.sources))
         return replace(reply, body=f"{said} {whose} {reply.body}", verdict=verdict.kind, facts=facts, sources=sources)
 
-    def _same_breakdown(self, other: Finding, verdict: Verdict) -> bool:
-        """Whether the figure a wrong one is belongs to the compared figure's breakdown (or is its parent)."""
-        f = self.data.findings.get(verdict.finding or "")
-        breakdown = self.data.breakdowns.get(f.breakdown or "") if f else None
-        return bool(breakdown) and (other.breakdown == breakdown.id or other.id == breakdown.parent)
-
-    def stated_elsewhere(self, verdict: Verdict, answered: tuple[str, ...] = ()) -> Finding | None:
+    def stated_elsewhere(self, verdict: Verdict, answered: tuple[str, ...] = ()) -> tuple[Finding, bool] | None:
         """The one other figure a wrong figure is, exactly (a count as published, or a percentage as published):
         another category of the compared figure's breakdown or its parent ("23 arrested in China?": the 23 arrested
-        abroad), else another figure of the answer ("interviewed 113 defectors?": the 113 victims); None for a
-        hedged figure, or when several figures are that number."""
+        abroad), else another figure of the answer ("interviewed 113 defectors?": the 113 victims), with whether it
+        is of the breakdown (or its parent); None for a hedged figure, or when several figures are that number."""
         f = self.data.findings.get(verdict.finding or "")
         stated = verdict.stated
         if f is None or stated is None or stated.hedge or stated.kind not in {"count", "percent"}:
@@ -630,13 +625,13 @@ class Writer:
         others = [g for g in self.data.findings.values() if g.id != f.id]
         near = [g for g in others if breakdown and (g.breakdown == f.breakdown or g.id == parent)]
         beside = [g for g in others if g.id in answered and g not in near]
-        for group in (near, beside):
+        for group, within in ((near, True), (beside, False)):
             if stated.kind == "count":
                 hits = [g for g in group if g.count is not None and g.count == stated.value]
             else:
                 hits = [g for g in group if g.percent is not None and abs(g.percent - stated.value) < 0.05]
             if hits:
-                return hits[0] if len(hits) == 1 else None
+                return (hits[0], within) if len(hits) == 1 else None
         return None
 
     def verdict_sentence(self, verdict: Verdict, lang: str) -> str:

@@ -72,3 +72,15 @@ def test_a_prediction_or_the_bots_agreement_is_declined_as_an_opinion(answerer, 
     reply = answerer.ask(question)
     assert reply.kind == "decline", reply.text
     assert answerer.matcher.match(question).out_of_scope == "opinions"
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "says"),
+    [
+        ("The interviews went on for 41 months, right?", "exact", "3 years and 5 months"),
+        ("면담을 5개월 동안 했다던데?", "differs", "5개월이 아니라"),  # quoted as typed
+    ],
+)
+def test_a_length_in_months_alone_is_checked_as_a_length(answerer, question, verdict, says):
+    reply = answerer.ask(question)
+    assert reply.intent == "method" and reply.verdict == verdict and says in reply.text, reply.text

@@ -267,10 +267,12 @@ def read(question: str, words: NumberWords) -> Numbers:
         taken.append(m.span())
     for m in LASTED.finditer(text) if cue or bare else ():
         years, months = int(m.group(1) or 0), int(m.group(3) or m.group(4) or 0)
-        if free(m.span()) and 0 < years <= 50 and months < 12:  # not "2021년"
+        lengths = (0 < years <= 50 and months < 12) or (not years and m.group(4) and 0 < months <= 600)
+        if free(m.span()) and lengths:  # not "2021년"; "41 months" alone is a length too
             total = 12 * years + (6 if m.group(2) else 0) + months
             hedge = _hedge(text, m.start(), m.end(), words) or ("about" if m.group(2) else "")  # 3년 반: a rounding
-            stated.append(Stated("months", float(total), m.group(0).strip(), hedge))
+            said = re.sub(r"(?<=\d) (?=개월|년)", "", m.group(0).strip())  # as typed: "5개월", not "5 개월"
+            stated.append(Stated("months", float(total), said, hedge))
             taken.append(m.span())
     for m in PERCENT.finditer(text):
         if free(m.span()):
