@@ -136,7 +136,10 @@ class Answerer:
             says = None
             if match.out_of_scope and match.out_of_scope in self.data.out_of_scope:
                 says = self.data.out_of_scope[match.out_of_scope].says[lang]
-            verdict = Verdict("not_in_report", match.numbers.stated[0]) if match.numbers.stated else None
+            # the report lacks what was asked (a subject, a crossing, a year, a number): so it lacks the figure too;
+            # a question not understood says nothing of the figure
+            lacks = match.declined in {"out_of_scope", "cross_tab", "single_year", "unknown_number"}
+            verdict = Verdict("not_in_report", match.numbers.stated[0]) if match.numbers.stated and lacks else None
             return self.writer.decline(
                 question,
                 lang,

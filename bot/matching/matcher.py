@@ -640,7 +640,11 @@ class Matcher:
         if not numbers.stated or any(s.hedge or s.kind == "years" for s in numbers.stated):
             return False
         verdict = self._judged(intent_id, numbers)
-        return verdict is not None and verdict.kind == "exact"
+        if verdict is None or verdict.stated is None:
+            return False
+        # ... or the very words an outlet published it in ("the headline's '8 out of 10'": TJWG's own rounding)
+        published = verdict.kind == "rounded" and bool(verdict.by) and verdict.value == verdict.stated.value
+        return verdict.kind == "exact" or published
 
     def _holds(self, intent_id: str, numbers: Numbers) -> bool:
         """Whether one of the topic's figures is the figure the question states (exactly or rounded)."""
