@@ -84,3 +84,11 @@ def test_a_prediction_or_the_bots_agreement_is_declined_as_an_opinion(answerer, 
 def test_a_length_in_months_alone_is_checked_as_a_length(answerer, question, verdict, says):
     reply = answerer.ask(question)
     assert reply.intent == "method" and reply.verdict == verdict and says in reply.text, reply.text
+
+
+def test_a_share_asked_with_a_headcount_gets_the_share_and_the_missing_count(answerer):
+    """Asking the percentage and whether a count lies behind it is no refusal of the share."""
+    reply = answerer.ask("What percentage involved criticism of the Kim family, and is there a headcount behind it?")
+    assert reply.kind == "answer" and "7.1%" in reply.text, reply.text
+    refused = answerer.ask("how many for criticising the Kim family? the headcount, not a percentage")
+    assert refused.kind == "decline" and "7.1%" in refused.text, refused.text

@@ -177,3 +177,27 @@ def test_a_dialling_code_is_not_a_figure(matcher, question):
 )
 def test_naming_the_report_by_its_title_leaves_the_figure_asked(matcher, question, intent):
     assert matcher.match(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # the one question of the message, a remark after it
+        ("When did North Korea's fourth UPR take place? I gather the report came out just before it.", "upr"),
+        ("hey guys how many victims are in the report?", "cases"),  # a greeting, not men
+        ("how many were caught by other guys first and then handed over to the MSS?", "mss_handover"),
+        ("MSS share incl. arrest + repatriation?", "mss_responsibility"),  # the stages the headline counts
+        ("송환까지 포함하면 보위성 책임은 몇 명이야?", "mss_responsibility"),
+        ("Of the escape-related victims, how many were sent back to the North after getting out?", "escape_reasons"),
+    ],
+)
+def test_words_that_looked_like_other_categories_leave_the_topic_asked(matcher, question, intent):
+    match = matcher.match(question)
+    assert match.intent == intent, (match.declined, match.candidates[:3])
+
+
+def test_a_count_of_victims_from_one_year_is_a_single_year(matcher):
+    """ "from 2020" alone is that year ("just that yr"), though the research period starts in 2020."""
+    match = matcher.match("number of victims from 2020 pls, only that yr")
+    assert match.intent is None and match.out_of_scope == "yearly_or_place_breakdowns", match.candidates[:3]
+    assert matcher.match("the research ran from 2020 to 2024, right?").intent == "method"

@@ -45,6 +45,10 @@ FIGURE_ASKED = {
     "en": re.compile(r"\b(?:how many|how much|what (?:share|proportion|percentage|percent)|number of|percent)\b"),
     "ko": re.compile(r"몇|비율|퍼센트|비중|얼마"),
 }
+SHARE_ASKED = {  # a share asked for in so many words
+    "en": re.compile(r"\b(?:what|which) (?:share|proportion|percentage|percent)\b"),
+    "ko": re.compile(r"몇 ?(?:퍼센트|프로|%)|비율은|비율이 얼마|비중은"),
+}
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
@@ -626,8 +630,10 @@ class Matcher:
         return "몇명" in canonical.replace(" ", "") or bool(KOREAN_HEADCOUNT.search(clean(question)))
 
     def insists_on_count(self, question: str, lang: str) -> bool:
-        """Whether the question refuses a share for a count ("a headcount, not a percentage", 퍼센트 말고)."""
-        return self.number_words[lang].asks_count(clean(question))
+        """Whether the question refuses a share for a count ("a headcount, not a percentage", 퍼센트 말고); not
+        when it asks for the share as well ("What percentage …, and is there a headcount behind it?")."""
+        cleaned = clean(question)
+        return self.number_words[lang].asks_count(cleaned) and not SHARE_ASKED[lang].search(cleaned)
 
     def _phrases(self, keywords: tuple[str, ...], lang: str) -> set[tuple[str, ...]]:
         """Keywords as the matcher's words, each phrase kept whole: "social security" names the ministry, but

@@ -376,6 +376,9 @@ def _noun(word: str) -> str:
 def _as_period(before: list[str], after: list[str]) -> bool:
     """A year named as the period to count in ("in 2011", "2011년에"), not as a boundary ("2011년 이후")."""
     named = (before and before[-1] in PERIOD_BEFORE) or (after and after[0] in {"년에", "년", "년도"})
+    # "victims from 2020": from that year, unless it starts a span ("from 2020 to 2024", "from 2020 on")
+    span = bool(after) and (after[0] in SPAN_AFTER or after[0].isdigit())  # "from 2020 2024": "2020~2024" cleaned
+    named = named or (before and before[-1] == "from" and not span)
     boundary = len(after) > 1 and after[0] in {"년", "년도"} and after[1].startswith(("이후", "부터", "이전", "까지"))
     return bool(named) and not boundary
 
@@ -385,6 +388,7 @@ ORDINAL = re.compile(r" ?(?:주기|차(?!례|이)|번째|회차)| ?(?:st|nd|rd|t
 
 # Words right before a year that name it as the period counted: "in 2011", "in late 2023", "autumn 2023"
 PERIOD_BEFORE = frozenset("in during of for late early mid autumn fall spring summer winter".split())
+SPAN_AFTER = frozenset("to until till through thru and onwards onward on forward".split())
 
 
 def _counts(word: str) -> bool:

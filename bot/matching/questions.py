@@ -113,7 +113,7 @@ def sentences_of(text: str) -> list[str]:
 
 def last_question(text: str) -> str | None:
     """The last sentence of a message of several, when it is a question or follows a colon ("Two quick ones
-    for my copy: how many victims in total"); else None."""
+    for my copy: how many victims in total"), else its one question among statements; else None."""
     sentences = sentences_of(text)
     remarks = 0
     while len(sentences) > 1 and _remark(sentences[-1]) and _asks(sentences[-2]):
@@ -122,7 +122,10 @@ def last_question(text: str) -> str | None:
     if len(sentences) < 2:
         return sentences[0] if remarks and sentences else None
     if not _asks(sentences[-1]) and not sentences[-2].endswith(":"):
-        return None
+        # "When was the fourth UPR held? I understand the release was timed around it.": the one question asked,
+        # with a remark after it
+        asked = [s for s in sentences if _asks(s)]
+        return asked[0] if len(asked) == 1 else None
     return sentences[-1]
 
 
