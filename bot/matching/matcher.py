@@ -49,6 +49,7 @@ SHARE_ASKED = {  # a share asked for in so many words
     "en": re.compile(r"\b(?:what|which) (?:share|proportion|percentage|percent)\b"),
     "ko": re.compile(r"몇 ?(?:퍼센트|프로|%)|비율은|비율이 얼마|비중은"),
 }
+FORMAT_WORDS = 16  # a sentence saying only how the answer should come is shorter than this
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
 KNOWN_PHRASING = 0.97  # a question this close (cosine) to one of a topic's examples is that example
@@ -262,6 +263,8 @@ class Matcher:
         norm, form = self.normalisers[lang], FORMAT[lang]
 
         def only_form(sentence: str) -> bool:
+            if len(sentence.split()) > FORMAT_WORDS or any(c.isdigit() for c in sentence):
+                return False  # cheaply: a long sentence says more than how to answer (and a long text stays fast)
             said = set(norm.words(sentence))
             return bool(said) and said <= form and not any(c.isdigit() for c in sentence)
 

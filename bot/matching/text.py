@@ -18,6 +18,7 @@ RUN_ON = 4  # syllables: an unknown Korean word this long may be words typed tog
 LONGEST_PIECE = 8  # syllables: the longest known word looked for inside one typed together
 SPELL_CACHE = 4096  # words each per-word cache (spelling, splits, stems, n-grams) holds before it starts afresh
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
+NOT_A_WORD = re.compile(r"[^\w%.]|_")  # \w is str.isalnum() and the underscore
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
 CACHED_CHARS = 300  # ... of at most this length: the longest example or labelled question has under 300
 LONG_CACHE = 8  # long messages cleaned (the steps reading one message come in a row)
@@ -96,7 +97,7 @@ def _clean(text: str) -> str:
         text,
     )  # 안녕ㅎㅎ (NFKC has already turned ㅎ into the conjoining ᄒ, so both ranges)
     text = text.replace("%", " % ")
-    text = "".join(ch if ch.isalnum() or ch in "%." else " " for ch in text)
+    text = NOT_A_WORD.sub(" ", text)  # what is not a letter, digit, % or . (as str.isalnum reads them) is a space
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     return " ".join(text.split()[:MAX_WORDS])
 
