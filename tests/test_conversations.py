@@ -1080,3 +1080,9 @@ def test_a_category_confirmed_within_its_group_states_the_group_as_a_fact(answer
     reply = answerer.ask("of the 23 arrested abroad, 19 were in China, right?")
     assert reply.kind == "answer" and reply.verdict == "exact", reply.text
     assert {"arrested_china", "arrested_abroad"} <= set(reply.facts), reply.facts
+
+
+def test_a_question_about_the_bot_after_an_introduction_is_small_talk(answerer):
+    """A journalist introduces themselves, then asks what the bot does: the answer is about the bot, with topics."""
+    reply = answerer.ask("Hello, Jin from Yonhap's English desk here. Could you tell me what exactly this bot can do?")
+    assert reply.kind == "smalltalk" and reply.suggestions and "%" not in reply.body, reply.text

@@ -49,6 +49,7 @@ SHARE_ASKED = {  # a share asked for in so many words
     "en": re.compile(r"\b(?:what|which) (?:share|proportion|percentage|percent)\b"),
     "ko": re.compile(r"몇 ?(?:퍼센트|프로|%)|비율은|비율이 얼마|비중은"),
 }
+CLOSING_TALK = frozenset({"thanks"})  # small talk that ends a message, never what a message asks
 FORMAT_WORDS = 16  # a sentence saying only how the answer should come is shorter than this
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
 KO_SYLLABLES_PER_WORD = 2.5
@@ -207,6 +208,12 @@ class Matcher:
         # The question asked is the last one; what comes before it is context, unless the question alone is
         # too thin to read, or points back at it ("Is that the report's figure?" after the claim it checks).
         lang = whole.match.lang
+        if self.decide(whole).intent is None:  # "Hi, Mark from the BBC. Could you tell me what this bot can do?"
+            asked = self._propose(last, lang)
+            if asked.talk_owner or asked.rule == "smalltalk":
+                said = self.decide(asked)
+                if said.smalltalk and said.smalltalk not in CLOSING_TALK:
+                    return asked
         if self._thin(last, lang) or points_back(last, lang):  # "보고서 수치와 맞습니까?", "Is 85% correct?"
             return whole
         tail = self._propose(last, lang)
