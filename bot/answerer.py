@@ -241,12 +241,21 @@ class Answerer:
             return reply, own
         every = self._verdict(match, reply)
         groups = self.data.ancestors(finding.id)
-        if every is not None and every.kind in {"exact", "rounded"} and every.finding not in groups:
+        other = self.data.findings.get(every.finding or "") if every is not None else None
+        # the figure of the category's group or of another category of its breakdown, said of this one: a mix-up
+        same = other is not None and finding.breakdown is not None and other.breakdown == finding.breakdown
+        mixed = other is not None and (other.id in groups or same)
+        if every is not None and every.kind in {"exact", "rounded"} and not mixed:
             return reply, every
-        if own is None and every is not None and every.finding in groups:
-            # "23 of the victims were arrested in China?": the group's figure (23 abroad) said of the category, no
-            # reference to it, though the topic's wording uses the number
-            own = judge(match.numbers.stated, [finding], self.data)
+        if own is None:
+            # "23 of the victims were arrested in China?" (23 abroad), "68 under Kim Il-sung?" (Kim Jong-il's 68):
+            # the figure of the group or of another category said of this one, no reference to it, though the
+            # topic's wording uses the number
+            unfiltered = judge(match.numbers.stated, [finding], self.data)
+            differs = unfiltered is not None and unfiltered.kind == "differs"
+            elsewhere = self.writer.stated_elsewhere(unfiltered) if unfiltered is not None and differs else None
+            if mixed or (elsewhere is not None and elsewhere[1]):
+                own = unfiltered
         verdict = own or every
         if verdict is not None and verdict.kind == "differs":
             broader = self._verdict(match, whole)

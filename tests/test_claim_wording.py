@@ -92,3 +92,27 @@ def test_a_share_asked_with_a_headcount_gets_the_share_and_the_missing_count(ans
     assert reply.kind == "answer" and "7.1%" in reply.text, reply.text
     refused = answerer.ask("how many for criticising the Kim family? the headcount, not a percentage")
     assert refused.kind == "decline" and "7.1%" in refused.text, refused.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("My notes say 68 victims vanished under Kim Il-sung. Is that correct?", "7 of 113"),  # Kim Jong-il's 68
+        ("we have 35 of the victims disappearing under kim jong il, right?", "68 of 113"),  # Kim Jong-un's 35
+    ],
+)
+def test_another_categorys_figure_said_of_this_one_is_wrong(answerer, question, says):
+    reply = answerer.ask(question)
+    assert reply.verdict == "differs" and says in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Draft line: 'TJWG interviewed 66 North Korean escapees.' Right?", "differs"),  # 66 is the cases
+        ("Twenty-three victims were arrested outside North Korea, correct?", "exact"),  # no age (twenties)
+    ],
+)
+def test_a_count_is_read_past_its_adjectives_and_in_words(answerer, question, verdict):
+    reply = answerer.ask(question)
+    assert reply.verdict == verdict, reply.text

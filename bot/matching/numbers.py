@@ -314,11 +314,11 @@ def read(question: str, words: NumberWords) -> Numbers:
                 in_year.append(number)
         elif (before and before[-1] in MONTHS) or (after and after[0] in MONTHS) or ORDINAL.match(text, m.end()):
             plain.append(number)  # a date ("7 nov", "11월 7일") or a rank ("3주기", "4th review"): no count
-        elif after and _counts(after[0]) and _states(before, cue or bare):
-            label = number + ("명" if after[0].startswith("명") else "")
+        elif (counted := _past_adjectives(after)) and _counts(counted[0]) and _states(before, cue or bare):
+            label = number + ("명" if counted[0].startswith("명") else "")
             hedge = _hedge(text, m.start(), m.end(), words)
-            noun = _noun(after[0])
-            if noun == "person" and INTERVIEWED.search(text) and _interviewees(before, after):
+            noun = _noun(counted[0])
+            if noun == "person" and INTERVIEWED.search(text) and _interviewees(before, counted):
                 noun = "interviewee"  # "interviewed 113 defectors", "탈북민 60명을 인터뷰": the people interviewed
             stated.append(Stated("count", float(number), label, hedge, noun=noun))
         elif after and after[0].startswith(DURATION):
@@ -367,6 +367,18 @@ def _interviewees(before: list[str], after: list[str]) -> bool:
     return bool(after and after[0].startswith(INTERVIEWEES["en"])) or bool(
         before and after[0].startswith("명") and before[-1].startswith(INTERVIEWEES["ko"])
     )
+
+
+# Words between a count and what it counts ("66 North Korean escapees", "50 more victims")
+ADJECTIVES = frozenset("north korean koreans more other individual separate distinct different chinese russian".split())
+
+
+def _past_adjectives(after: list[str]) -> list[str]:
+    """The words after a number from the noun it counts on: "66 north korean escapees" counts escapees."""
+    k = 0
+    while k < min(len(after) - 1, 3) and after[k] in ADJECTIVES:
+        k += 1
+    return after[k:]
 
 
 def _noun(word: str) -> str:

@@ -18,6 +18,15 @@ RUN_ON = 4  # syllables: an unknown Korean word this long may be words typed tog
 LONGEST_PIECE = 8  # syllables: the longest known word looked for inside one typed together
 SPELL_CACHE = 4096  # words each per-word cache (spelling, splits, stems, n-grams) holds before it starts afresh
 CANONICAL_CACHE = 64  # texts; a question is read a few times in a row, then rarely again
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(TENS)})[- ]({'|'.join(UNITS)})\b")
+
+
+def _compound(m: re.Match[str]) -> str:
+    return str(TENS[m[1]] + UNITS[m[2]])
+
+
 NOT_A_WORD = re.compile(r"[^\w%.]|_")  # \w is str.isalnum() and the underscore
 CLEAN_CACHE = 16384  # texts cleaned (every question is cleaned by several steps; every example at build)
 CACHED_CHARS = 300  # ... of at most this length: the longest example or labelled question has under 300
@@ -88,6 +97,7 @@ def _clean(text: str) -> str:
     text = "".join(map(_plain, text))
     text = text.casefold()
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)  # a letter typed three times or more once: hiii, heyyy, sooo
+    text = COMPOUND_NUMBER.sub(_compound, text)  # "twenty-three" is 23, not "twenty" (twenties: an age) and three
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # 200,000 -> 200000
     text = re.sub(r"(?<=\d)~(?=\d)", " ", text)  # 20~30 -> 20 30
     text = re.sub(r"(?<=[0-9a-z])(?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])(?=[0-9a-z])", " ", text)  # 113명, upr이, 대30
