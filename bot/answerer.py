@@ -163,7 +163,7 @@ class Answerer:
         else:
             finding = self.data.findings[entity.finding]
             narrowed = self.writer.category_answer(intent, finding, lang, question, match.confidence)
-            reply, verdict = self._category_claim(match, whole, narrowed, finding)
+            reply, verdict = self._category_claim(question, match, whole, narrowed, finding)
         if finding and finding.percent_only and self.matcher.asks_count(question, match.lang):
             # "how many for religion?": the share, saying no count was published; "the NUMBER, not the %": declined
             insists = self.matcher.insists_on_count(question, match.lang)
@@ -229,13 +229,14 @@ class Answerer:
         return self.writer.answer(intent, lang, question, 100)
 
     def _category_claim(
-        self, match: Match, whole: Reply, reply: Reply, finding: Finding
+        self, question: str, match: Match, whole: Reply, reply: Reply, finding: Finding
     ) -> tuple[Reply, Verdict | None]:
         """The answer and the verdict for a claim about a category named. The claim is about that category's
         figure: "23 arrested in China?" is not the 23 arrested abroad (the group China belongs to), though the
         answer states both; a figure the answer gives beside the category's ("the LatAm range, 6 to 30%?")
-        holds as it is. One exception: the group's figure as an outlet published it for the category ("Reuters
-        says almost 40% were caught fleeing": all escape-related cases), answered with the whole topic."""
+        holds as it is. One exception: the group's figure as an outlet published it for the category, the outlet
+        named ("Reuters says almost 40% were caught fleeing": all escape-related cases), answered with the whole
+        topic; without the outlet ("almost 40% were caught crossing the border?") the claim is the category's."""
         own = self._verdict(match, reply, [finding])
         if own is not None and own.kind in {"exact", "rounded"}:
             return reply, own
@@ -259,7 +260,8 @@ class Answerer:
         verdict = own or every
         if verdict is not None and verdict.kind == "differs":
             broader = self._verdict(match, whole)
-            if broader is not None and broader.kind == "rounded" and broader.by and broader.finding in groups:
+            quoted = broader is not None and broader.kind == "rounded" and bool(broader.by)
+            if quoted and broader.finding in groups and self.matcher.names_outlet(question, match.lang):
                 return whole, broader
             if self._one_of_two(finding):  # "mostly women? like 60%": the other category is the other half
                 return whole, verdict

@@ -116,3 +116,12 @@ def test_another_categorys_figure_said_of_this_one_is_wrong(answerer, question, 
 def test_a_count_is_read_past_its_adjectives_and_in_words(answerer, question, verdict):
     reply = answerer.ask(question)
     assert reply.verdict == verdict, reply.text
+
+
+def test_an_outlets_rounding_is_its_own_but_the_same_words_unsourced_are_the_categorys(answerer):
+    """Reuters' "almost 40%" is the 39.8% of escape-related cases, which it described as caught fleeing: named,
+    it is Reuters' rounding; said of the people caught trying to escape (12 of 113) without it, it is wrong."""
+    quoted = answerer.ask("Reuters says almost 40% were caught trying to escape. Is that in the report?")
+    assert quoted.verdict == "rounded" and "Reuters" in quoted.text, quoted.text
+    said = answerer.ask("탈북을 시도하다 붙잡힌 피해자가 거의 40%라고 들었는데 맞나요?")
+    assert said.verdict == "differs" and "12명" in said.text, said.text

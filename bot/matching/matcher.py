@@ -49,6 +49,7 @@ SHARE_ASKED = {  # a share asked for in so many words
     "en": re.compile(r"\b(?:what|which) (?:share|proportion|percentage|percent)\b"),
     "ko": re.compile(r"몇 ?(?:퍼센트|프로|%)|비율은|비율이 얼마|비중은"),
 }
+OUTLET = "newsoutlet"  # synonyms.yaml: every news outlet's name, as one word
 CLOSING_TALK = frozenset({"thanks"})  # small talk that ends a message, never what a message asks
 FORMAT_WORDS = 16  # a sentence saying only how the answer should come is shorter than this
 TALK_FLOOR = 70  # below this whole-message ratio a question is no more small talk than any other
@@ -638,6 +639,11 @@ class Matcher:
         if lang == "en":
             return "howmany" in canonical.split()
         return "몇명" in canonical.replace(" ", "") or bool(KOREAN_HEADCOUNT.search(clean(question)))
+
+    def names_outlet(self, question: str, lang: str) -> bool:
+        """Whether the question names a news outlet ("Reuters says…", "연합뉴스 보도에 따르면"): synonyms.yaml
+        writes every outlet as one word."""
+        return OUTLET in self.normalisers[lang].canonical(question).split()
 
     def insists_on_count(self, question: str, lang: str) -> bool:
         """Whether the question refuses a share for a count ("a headcount, not a percentage", 퍼센트 말고); not
