@@ -159,7 +159,9 @@ class Answerer:
             named = self.matcher.named_findings(question, match.lang, whole.facts) if stated == 1 else []
             if stated and not named:  # "the MSS single-handedly arrested 81.4%?": the topic's own category, named
                 named = self.matcher.named_categories(question, match, whole.facts, one=stated > 1)
-            reply, verdict = whole, (named and self._verdict(match, whole, named)) or self._verdict(match, whole)
+            paired = self._paired(match, whole)
+            verdict = paired or (named and self._verdict(match, whole, named)) or self._verdict(match, whole)
+            reply = whole
         else:
             finding = self.data.findings[entity.finding]
             narrowed = self.writer.category_answer(intent, finding, lang, question, match.confidence)
@@ -170,7 +172,7 @@ class Answerer:
             claimed = next((s for s in match.numbers.stated if s.kind == "count"), None)  # "about 10, right?"
             unpublished = Verdict("not_in_report", claimed, finding.id) if claimed else None
             return self.writer.count_not_published(
-                question, lang, finding, unpublished, None if insists else intent, match.confidence
+                question, lang, finding, unpublished, None if insists and not claimed else intent, match.confidence
             )
         if verdict and verdict.kind == "not_in_report":
             claimed = self.data.findings[verdict.finding or ""]
@@ -266,6 +268,19 @@ class Answerer:
             if self._one_of_two(finding):  # "mostly women? like 60%": the other category is the other half
                 return whole, verdict
         return reply, verdict
+
+    def _paired(self, match: Match, whole: Reply) -> Verdict | None:
+        """Figures stated for as many categories, in the same order ("19 arrested in Russia and 3 in China?"),
+        each checked against its own category: the weakest verdict. None unless they pair one to one."""
+        stated = match.numbers.stated
+        named = list(dict.fromkeys(e.finding for e in match.named if e.finding in whole.facts))
+        if len(stated) < 2 or len(named) != len(stated) or any(x.kind not in {"count", "percent"} for x in stated):
+            return None
+        verdicts = [judge((x,), [self.data.findings[f]], self.data) for x, f in zip(stated, named, strict=True)]
+        if any(v is None for v in verdicts):
+            return None
+        order = ("differs", "not_in_report", "rounded", "exact")
+        return min((v for v in verdicts if v is not None), key=lambda v: order.index(v.kind))
 
     def _one_of_two(self, finding: Finding) -> bool:
         """Whether the category is one of the two that make up their whole breakdown (women and men): a wrong

@@ -125,3 +125,15 @@ def test_an_outlets_rounding_is_its_own_but_the_same_words_unsourced_are_the_cat
     assert quoted.verdict == "rounded" and "Reuters" in quoted.text, quoted.text
     said = answerer.ask("탈북을 시도하다 붙잡힌 피해자가 거의 40%라고 들었는데 맞나요?")
     assert said.verdict == "differs" and "12명" in said.text, said.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("I have 19 victims arrested in Russia and 3 in China. Is that right?", "differs"),  # the two swapped
+        ("I have 19 victims arrested in China and 3 in Russia. Is that right?", "exact"),
+    ],
+)
+def test_figures_for_several_categories_are_each_checked_against_their_own(answerer, question, verdict):
+    reply = answerer.ask(question)
+    assert reply.verdict == verdict, reply.text
