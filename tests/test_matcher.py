@@ -201,3 +201,15 @@ def test_a_count_of_victims_from_one_year_is_a_single_year(matcher):
     match = matcher.match("number of victims from 2020 pls, only that yr")
     assert match.intent is None and match.out_of_scope == "yearly_or_place_breakdowns", match.candidates[:3]
     assert matcher.match("the research ran from 2020 to 2024, right?").intent == "method"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why does the Kim Jong-un period in the data stop in 2021?",
+        "The interviews began in 2021, but the research took four years: how do the two fit?",
+    ],
+)
+def test_a_year_that_bounds_a_period_is_no_single_year_asked(matcher, question):
+    match = matcher.match(question)
+    assert match.intent is not None and match.declined is None, (match.declined, match.candidates[:3])

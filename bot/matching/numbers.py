@@ -388,6 +388,8 @@ def _noun(word: str) -> str:
 def _as_period(before: list[str], after: list[str]) -> bool:
     """A year named as the period to count in ("in 2011", "2011년에"), not as a boundary ("2011년 이후")."""
     named = (before and before[-1] in PERIOD_BEFORE) or (after and after[0] in {"년에", "년", "년도"})
+    # "the data stops in 2021", "the interviews began in 2021": the year bounds a period, it is not the one counted
+    named = named and not (len(before) > 1 and before[-1] == "in" and before[-2] in BOUNDING)
     # "victims from 2020": from that year, unless it starts a span ("from 2020 to 2024", "from 2020 on")
     span = bool(after) and (after[0] in SPAN_AFTER or after[0].isdigit())  # "from 2020 2024": "2020~2024" cleaned
     named = named or (before and before[-1] == "from" and not span)
@@ -400,6 +402,11 @@ ORDINAL = re.compile(r" ?(?:주기|차(?!례|이)|번째|회차)| ?(?:st|nd|rd|t
 
 # Words right before a year that name it as the period counted: "in 2011", "in late 2023", "autumn 2023"
 PERIOD_BEFORE = frozenset("in during of for late early mid autumn fall spring summer winter".split())
+BOUNDING = frozenset(
+    "stop stops stopped stopping end ends ended ending begin begins began beginning start starts started starting"
+    " finish finishes finished cut cuts ended closes closed close opened opens launched released published"
+    " came out".split()
+)
 SPAN_AFTER = frozenset("to until till through thru and onwards onward on forward".split())
 
 
