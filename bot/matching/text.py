@@ -181,6 +181,7 @@ class Normaliser:
         self._spell_list: list[str] = []
         self._spell_keys: list[str] = []
         self._spelled: dict[str, str] = {}
+        self._spell_by_length: dict[int, tuple[list[str], list[int]]] = {}
         self._splits: dict[str, str] = {}  # Korean words typed together, as split (bounded as _spelled is)
         self._grams: dict[str, tuple[str, ...]] = {}  # English words' character n-gram features (bounded too)
         self._stems: dict[str, str] = {}  # words as stemmed, or stripped of their Korean endings (bounded too)
@@ -200,6 +201,7 @@ class Normaliser:
         self._spell_list = sorted(w for w in words if len(w) >= shortest and not w.isdigit())
         # Korean is compared letter by letter (jamo); decomposed once here, not on every look-up.
         self._spell_keys = [jamo(w) for w in self._spell_list] if self.lang == "ko" else self._spell_list
+        self._spell_by_length = {}
         self.typo_cutoff = typo_cutoff
         self._spelled = {}
         self._canonicals = {}
@@ -224,13 +226,30 @@ class Normaliser:
         if self.lang == "ko" and (self._holds_name(word) or self._known_with_ending(word)):
             return word  # a known word run into what follows ("김일성때", "차이는"): never "mended" into another
         key = jamo(word) if self.lang == "ko" else word
-        best = process.extractOne(key, self._spell_keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
-        return self._spell_list[best[2]] if best else word
+        keys, positions = self._spell_keys_near(len(key))
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=self.typo_cutoff)
+        return self._spell_list[positions[best[2]]] if best else word
+
+    def _spell_keys_near(self, length: int) -> tuple[list[str], list[int]]:
+        """The known words a word of `length` letters can be a misspelling of, in their own order (so the best
+        and its ties are what the whole list gives), with their places in it. fuzz.ratio is at most
+        100 * (1 - |a - b| / (a + b)) for lengths a and b, so a word much shorter or longer cannot reach the
+        cutoff: four fifths of the list need not be compared. Worked out once for each length."""
+        near = self._spell_by_length.get(length)
+        if near is None:
+            floor = self.typo_cutoff - 1e-6
+            fits = [
+                k
+                for k, w in enumerate(self._spell_keys)
+                if 100 * (1 - abs(len(w) - length) / (len(w) + length or 1)) >= floor
+            ]
+            near = self._spell_by_length[length] = ([self._spell_keys[k] for k in fits], fits)
+        return near
 
     def _known_with_ending(self, word: str) -> bool:
         """Whether the word is a known word and a particle or ending ("차이는" is 차이 + 는, not a typo of 나이는)."""
-        lexicon = self.lexicon
-        return any(word.endswith(e) and word[: -len(e)] in lexicon for e in self.endings if len(e) < len(word))
+        lexicon, endings = self.lexicon, self._ending_set
+        return any(n < len(word) and word[-n:] in endings and word[:-n] in lexicon for n in self._ending_sizes)
 
     def _holds_name(self, word: str) -> bool:
         """Whether a known Korean word of three syllables or more is inside `word`: its substrings looked up,
